@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The README's test command: set up .venv with the dev tools, make PostgreSQL available,
+# then run ruff, mypy and the whole pytest suite. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/_venv.sh
+. scripts/_postgres.sh
+
+ensure_venv dev
+ensure_postgres
+.venv/bin/ruff format --check src tests
+.venv/bin/ruff check src tests
+.venv/bin/mypy
+.venv/bin/pytest "$@"

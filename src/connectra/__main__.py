@@ -1,0 +1,5 @@
+"""``python -m connectra`` runs the CLI."""
+
+from connectra.cli import main
+
+main()

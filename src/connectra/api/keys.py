@@ -1,0 +1,32 @@
+"""API keys: from ``API_KEY``, else one generated on first start and kept under the data dir."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+
+from connectra.settings import Settings
+
+KEY_FILE = "api_key"
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeys:
+    keys: list[str]
+    generated: str | None  # set only on the start that created it, so it is shown once
+
+
+def resolve_api_keys(settings: Settings) -> ApiKeys:
+    configured = settings.api_keys()
+    if configured:
+        return ApiKeys(configured, None)
+    path = settings.connectra_data_dir / KEY_FILE
+    if path.exists():
+        return ApiKeys([path.read_text().strip()], None)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return ApiKeys([key], key)

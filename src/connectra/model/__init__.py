@@ -1,0 +1,1 @@
+"""Entities, their field catalogue, normalisation rules and UUID5 identity."""

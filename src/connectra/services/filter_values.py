@@ -1,0 +1,49 @@
+"""Stored filter values of written records (CONTRACT.md §e.3 with §0.2)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from connectra.model.fields import COMPANY, Entity
+from connectra.model.identity import filter_value_uuid
+from connectra.store import filters as filters_repo
+
+
+def _values(entity: Entity, key: str, record: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    """(value, display_value) pairs a record contributes to the filter ``key``."""
+    raw = record.get(key)
+    if entity is COMPANY and key == "uuid":
+        # The company "Name" filter: value is the uuid, the dropdown shows the name.
+        name = record.get("name")
+        if raw and name:
+            yield raw, name
+        return
+    for value in raw if isinstance(raw, list) else [raw]:
+        if isinstance(value, str) and value:
+            yield value, value
+
+
+def record_filter_values(
+    conn: sa.Connection, entity: Entity, records: Iterable[Mapping[str, Any]]
+) -> None:
+    """Insert the stored-filter values of ``records``; existing values are kept as they are."""
+    keys = filters_repo.stored_filter_keys(conn, entity.name)
+    rows: dict[str, dict[str, Any]] = {}
+    for record in records:
+        for key in keys:
+            for value, display in _values(entity, key, record):
+                uuid = filter_value_uuid(key, entity.name, value)
+                rows.setdefault(
+                    uuid,
+                    {
+                        "uuid": uuid,
+                        "filter_key": key,
+                        "service": entity.name,
+                        "display_value": display,
+                        "value": value,
+                    },
+                )
+    filters_repo.insert_values(conn, list(rows.values()))

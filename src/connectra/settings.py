@@ -1,0 +1,156 @@
+"""Settings: one class that reads the contract's variable names and the URL-style ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("data")
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; field names are the environment variable names.
+
+    Built by :func:`load_settings`, never at import time. The URL-style variables
+    (``CONNECTRA_*_URL``) win over the contract's split variables (``PG_DB_*``,
+    ``ELASTICSEARCH_*``, ``S3_*``); with neither, everything lives under ``./data``.
+    """
+
+    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore")
+
+    app_env: str = "development"
+    api_key: str = ""
+    max_requests_per_minute: int = Field(default=60, ge=1)
+    memory_log_interval_seconds: int = Field(default=300, ge=1)
+    redis_url: str = ""
+
+    connectra_data_dir: Path = DEFAULT_DATA_DIR
+    connectra_database_url: str = ""
+    connectra_search_url: str = ""
+    connectra_objects_url: str = ""
+    connectra_host: str = "127.0.0.1"
+    connectra_port: int = Field(default=8000, ge=1, le=65535)
+
+    pg_db_connection: str = ""
+    pg_db_host: str = ""
+    pg_db_port: int = 5432
+    pg_db_database: str = ""
+    pg_db_username: str = ""
+    pg_db_password: str = ""
+    pg_db_debug: bool = False
+    pg_db_ssl: bool = False
+
+    elasticsearch_connection: str = ""
+    elasticsearch_host: str = ""
+    elasticsearch_port: int = 9200
+    elasticsearch_username: str = ""
+    elasticsearch_password: str = ""
+    elasticsearch_ssl: bool = False
+    elasticsearch_auth: bool = False
+    elasticsearch_debug: bool = False
+
+    open_search_connection: str = ""
+    open_search_host: str = ""
+    open_search_port: int = 9200
+    open_search_username: str = ""
+    open_search_password: str = ""
+    open_search_ssl: bool = False
+    open_search_auth: bool = False
+    open_search_debug: bool = False
+
+    s3_access_key: str = ""
+    s3_secret_key: str = ""
+    s3_region: str = "us-east-1"
+    s3_bucket: str = ""
+    s3_endpoint: str = ""
+    s3_ssl: bool = True
+    s3_debug: bool = False
+    s3_upload_url_ttl_hours: int = Field(default=24, ge=1)
+    s3_upload_file_path_prifix: str = "uploads"
+
+    job_in_queue_size: int = Field(default=100, ge=1)
+    parallel_jobs: int = Field(default=4, ge=1)
+    ticker_interval_minutes: int = Field(default=5, ge=1)
+    ticker_interval_seconds: float | None = Field(default=None, gt=0)
+    batch_size_for_insertion: int = Field(default=500, ge=1)
+    run_jobs_in_api: bool = False
+    job_type: str = "normal"
+
+    def api_keys(self) -> list[str]:
+        """The accepted keys: ``API_KEY`` may hold several, comma-separated."""
+        return [key.strip() for key in self.api_key.split(",") if key.strip()]
+
+    def database_url(self) -> str:
+        """SQLAlchemy URL of the store (SQLite under the data dir by default)."""
+        if self.connectra_database_url:
+            return _sqlalchemy_url(self.connectra_database_url)
+        if self.pg_db_connection:
+            return _sqlalchemy_url(self.pg_db_connection)
+        if self.pg_db_host:
+            user = quote(self.pg_db_username, safe="")
+            auth = f"{user}:{quote(self.pg_db_password, safe='')}@" if user else ""
+            return (
+                f"postgresql+psycopg://{auth}{self.pg_db_host}:{self.pg_db_port}"
+                f"/{self.pg_db_database}"
+            )
+        return f"sqlite:///{self.connectra_data_dir / 'connectra.db'}"
+
+    def search_url(self) -> str:
+        """Where the search index lives (tantivy under the data dir by default)."""
+        if self.connectra_search_url:
+            return self.connectra_search_url
+        for scheme, conn, host, port, ssl in (
+            (
+                "elasticsearch",
+                self.elasticsearch_connection,
+                self.elasticsearch_host,
+                self.elasticsearch_port,
+                self.elasticsearch_ssl,
+            ),
+            (
+                "opensearch",
+                self.open_search_connection,
+                self.open_search_host,
+                self.open_search_port,
+                self.open_search_ssl,
+            ),
+        ):
+            if conn:
+                return f"{scheme}+{conn}"
+            if host:
+                bare = host.split("://", 1)[-1]
+                if ":" not in bare:
+                    bare = f"{bare}:{port}"
+                return f"{scheme}+{'https' if ssl else 'http'}://{bare}"
+        return f"tantivy://{self.connectra_data_dir / 'index'}"
+
+    def objects_url(self) -> str:
+        """Where uploaded and exported files live (a local directory by default)."""
+        if self.connectra_objects_url:
+            return self.connectra_objects_url
+        if self.s3_bucket:
+            return f"s3://{self.s3_bucket}"
+        return f"file://{self.connectra_data_dir / 'objects'}"
+
+    def ticker_seconds(self) -> float:
+        """Job runner poll period; ``TICKER_INTERVAL_SECONDS`` overrides the minutes."""
+        if self.ticker_interval_seconds is not None:
+            return self.ticker_interval_seconds
+        return self.ticker_interval_minutes * 60.0
+
+
+def _sqlalchemy_url(url: str) -> str:
+    """Give plain PostgreSQL DSNs the psycopg 3 driver SQLAlchemy needs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Settings:
+    """Build the settings from the environment (and ``.env`` when present); overrides win."""
+    return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]

@@ -1,0 +1,1 @@
+"""The source of truth: SQL tables, repositories and migrations (SQLite and PostgreSQL)."""

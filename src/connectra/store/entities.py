@@ -1,0 +1,86 @@
+"""Repository of companies and contacts: bulk upsert, projected fetch, soft delete."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from connectra.model.fields import Entity
+from connectra.store.tables import ENTITY_TABLES
+
+# Both engines cap bound parameters per statement (SQLite 32766, PostgreSQL 65535).
+_MAX_PARAMS = 30_000
+_KEY_COLUMNS = frozenset({"id", "uuid", "created_at"})
+_IN_CHUNK = 1000
+
+
+def table_of(entity: Entity) -> sa.Table:
+    return ENTITY_TABLES[entity.name]
+
+
+def _insert(conn: sa.Connection, table: sa.Table) -> Any:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def upsert(conn: sa.Connection, entity: Entity, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert or overwrite rows by uuid: one multi-row statement per batch, never one per row.
+
+    Every row must carry the same keys; on conflict every given column except the keys
+    (id, uuid, created_at) is overwritten, so callers merge before they call.
+    """
+    if not rows:
+        return
+    keys = list(rows[0])
+    if any(list(row) != keys for row in rows):
+        raise ValueError("upsert rows must all carry the same columns in the same order")
+    table = table_of(entity)
+    per_statement = max(1, _MAX_PARAMS // len(keys))
+    for start in range(0, len(rows), per_statement):
+        stmt = _insert(conn, table).values(list(rows[start : start + per_statement]))
+        updates = {key: stmt.excluded[key] for key in keys if key not in _KEY_COLUMNS}
+        conn.execute(stmt.on_conflict_do_update(index_elements=["uuid"], set_=updates))
+
+
+def fetch_by_uuids(
+    conn: sa.Connection,
+    entity: Entity,
+    uuids: Iterable[str],
+    columns: Sequence[str] | None = None,
+    *,
+    include_deleted: bool = False,
+) -> dict[str, dict[str, Any]]:
+    """Rows keyed by uuid, restricted to ``columns`` (uuid always fetched)."""
+    table = table_of(entity)
+    wanted = list(dict.fromkeys(["uuid", *(columns or entity.column_names)]))
+    selected = [table.c[name] for name in wanted]
+    unique = list(dict.fromkeys(uuids))
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(unique), _IN_CHUNK):
+        stmt = sa.select(*selected).where(table.c.uuid.in_(unique[start : start + _IN_CHUNK]))
+        if not include_deleted:
+            stmt = stmt.where(table.c.deleted_at.is_(None))
+        for row in conn.execute(stmt).mappings():
+            found[row["uuid"]] = dict(row)
+    return found
+
+
+def soft_delete(conn: sa.Connection, entity: Entity, uuid: str, now: datetime) -> bool:
+    """Mark a live row deleted; False when there is no live row with that uuid."""
+    table = table_of(entity)
+    result = conn.execute(
+        sa.update(table)
+        .where(table.c.uuid == uuid, table.c.deleted_at.is_(None))
+        .values(deleted_at=now, updated_at=now)
+    )
+    return result.rowcount == 1
+
+
+def count_live(conn: sa.Connection, entity: Entity) -> int:
+    table = table_of(entity)
+    stmt = sa.select(sa.func.count()).select_from(table).where(table.c.deleted_at.is_(None))
+    return int(conn.execute(stmt).scalar_one())
