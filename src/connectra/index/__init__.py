@@ -1,0 +1,1 @@
+"""The search index: one protocol, a tantivy adapter (embedded) and Elasticsearch/OpenSearch."""

@@ -1,0 +1,102 @@
+"""The VQL request body as pydantic models (exact key spellings of CONTRACT.md §c.1).
+
+Structure only: keys the contract does not name are ignored, and everything that depends on the
+entity (which fields exist, their kinds, value types) is checked in :mod:`connectra.vql.validate`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+
+_IGNORE = ConfigDict(extra="ignore")
+
+
+class TextCondition(BaseModel):
+    model_config = _IGNORE
+
+    text_value: str
+    filter_key: str
+    search_type: str
+    slop: int | None = Field(default=None, ge=0)
+    operator: str | None = None
+    fuzzy: bool | None = None
+
+
+class TextMatches(BaseModel):
+    model_config = _IGNORE
+
+    must: list[TextCondition] | None = None
+    must_not: list[TextCondition] | None = None
+
+
+class FieldConditions(BaseModel):
+    """``{field: value}`` maps of keyword_match and range_query; values are checked per field."""
+
+    model_config = _IGNORE
+
+    must: dict[str, Any] | None = None
+    must_not: dict[str, Any] | None = None
+
+
+class Where(BaseModel):
+    model_config = _IGNORE
+
+    text_matches: TextMatches | None = None
+    keyword_match: FieldConditions | None = None
+    range_query: FieldConditions | None = None
+
+
+class OrderBy(BaseModel):
+    model_config = _IGNORE
+
+    order_by: str | None = None
+    order_direction: str | None = None
+
+
+class CompanyConfig(BaseModel):
+    model_config = _IGNORE
+
+    populate: bool | None = None
+    select_columns: list[str] | None = None
+
+
+class VQLRequest(BaseModel):
+    """A list or count request; ``search_after`` is accepted for ``cursor``."""
+
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {
+                    "where": {
+                        "text_matches": {
+                            "must": [
+                                {
+                                    "text_value": "engineer",
+                                    "filter_key": "title",
+                                    "search_type": "shuffle",
+                                    "fuzzy": True,
+                                }
+                            ]
+                        },
+                        "keyword_match": {"must": {"seniority": ["senior", "manager"]}},
+                        "range_query": {"must": {"company_employees_count": {"gte": 50}}},
+                    },
+                    "order_by": [{"order_by": "created_at", "order_direction": "desc"}],
+                    "limit": 25,
+                }
+            ]
+        },
+    )
+
+    where: Where | None = None
+    order_by: list[OrderBy] | None = None
+    cursor: list[str | int | float] | None = Field(
+        default=None, validation_alias=AliasChoices("cursor", "search_after")
+    )
+    select_columns: list[str] | None = None
+    company_config: CompanyConfig | None = None
+    page: int | None = None
+    limit: int | None = None
