@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from connectra.model.fields import Entity
+from connectra.model.fields import CONTACT, Entity
 from connectra.store.tables import ENTITY_TABLES
 
 # Both engines cap bound parameters per statement (SQLite 32766, PostgreSQL 65535).
@@ -84,3 +84,37 @@ def count_live(conn: sa.Connection, entity: Entity) -> int:
     table = table_of(entity)
     stmt = sa.select(sa.func.count()).select_from(table).where(table.c.deleted_at.is_(None))
     return int(conn.execute(stmt).scalar_one())
+
+
+def contact_uuids_of_companies(conn: sa.Connection, company_uuids: Sequence[str]) -> list[str]:
+    """Live contacts whose ``company_id`` is one of ``company_uuids``."""
+    table = table_of(CONTACT)
+    found: list[str] = []
+    unique = list(dict.fromkeys(company_uuids))
+    for start in range(0, len(unique), _IN_CHUNK):
+        stmt = sa.select(table.c.uuid).where(
+            table.c.company_id.in_(unique[start : start + _IN_CHUNK]),
+            table.c.deleted_at.is_(None),
+        )
+        found.extend(conn.execute(stmt).scalars())
+    return found
+
+
+def iter_live(
+    conn: sa.Connection, entity: Entity, batch: int = 5000
+) -> Iterator[list[dict[str, Any]]]:
+    """Every live row in id order, in batches (keyset paging, constant memory)."""
+    table = table_of(entity)
+    last = 0
+    while True:
+        stmt = (
+            sa.select(table)
+            .where(table.c.id > last, table.c.deleted_at.is_(None))
+            .order_by(table.c.id)
+            .limit(batch)
+        )
+        rows = [dict(row) for row in conn.execute(stmt).mappings()]
+        if not rows:
+            return
+        yield rows
+        last = rows[-1]["id"]

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
 from connectra.store.tables import index_outbox
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    id: int
+    entity: str
+    uuid: str
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Lag:
+    pending: int
+    oldest: datetime | None  # created_at of the oldest pending entry
 
 
 def enqueue(conn: sa.Connection, entity: str, uuids: Iterable[str]) -> int:
@@ -17,5 +33,49 @@ def enqueue(conn: sa.Connection, entity: str, uuids: Iterable[str]) -> int:
     return len(rows)
 
 
+def due(conn: sa.Connection, now: datetime, limit: int) -> list[Entry]:
+    """The oldest entries whose retry time has come."""
+    stmt = (
+        sa.select(
+            index_outbox.c.id, index_outbox.c.entity, index_outbox.c.uuid, index_outbox.c.attempts
+        )
+        .where(index_outbox.c.available_at <= now)
+        .order_by(index_outbox.c.id)
+        .limit(limit)
+    )
+    return [Entry(*row) for row in conn.execute(stmt)]
+
+
+def remove(conn: sa.Connection, ids: Sequence[int]) -> None:
+    for start in range(0, len(ids), 1000):
+        conn.execute(
+            sa.delete(index_outbox).where(index_outbox.c.id.in_(ids[start : start + 1000]))
+        )
+
+
+def postpone(
+    conn: sa.Connection, ids: Sequence[int], now: datetime, delay: timedelta, error: str
+) -> None:
+    """Keep failed entries for a later attempt; nothing is ever dropped."""
+    for start in range(0, len(ids), 1000):
+        conn.execute(
+            sa.update(index_outbox)
+            .where(index_outbox.c.id.in_(ids[start : start + 1000]))
+            .values(
+                attempts=index_outbox.c.attempts + 1,
+                available_at=now + delay,
+                last_error=error[:2000],
+            )
+        )
+
+
+def lag(conn: sa.Connection) -> Lag:
+    stmt = sa.select(sa.func.count(), sa.func.min(index_outbox.c.created_at))
+    pending, oldest = conn.execute(stmt).one()
+    if isinstance(oldest, str):  # SQLite aggregates return raw, naive UTC text
+        oldest = datetime.fromisoformat(oldest).replace(tzinfo=UTC)
+    return Lag(int(pending), oldest)
+
+
 def pending_count(conn: sa.Connection) -> int:
-    return int(conn.execute(sa.select(sa.func.count()).select_from(index_outbox)).scalar_one())
+    return lag(conn).pending

@@ -1,0 +1,171 @@
+"""Keeping the search index in step with the store: outbox batches, reindex, the indexer loop."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from connectra.index.base import SearchIndex
+from connectra.index.documents import build_document
+from connectra.model.fields import COMPANY, CONTACT, Entity
+from connectra.store import entities, outbox
+from connectra.store.database import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """Documents to write and uuids to remove, per entity."""
+
+    upserts: dict[str, list[dict[str, Any]]]
+    deletes: dict[str, list[str]]
+
+
+def _company_rows(conn: sa.Connection, contacts: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    ids = [row["company_id"] for row in contacts if row.get("company_id")]
+    # A soft-deleted company still lends its fields: deleting a company leaves its contacts be.
+    return entities.fetch_by_uuids(conn, COMPANY, ids, include_deleted=True)
+
+
+def documents(
+    conn: sa.Connection, entity: Entity, rows: Sequence[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Index documents of live rows (contacts carry their company's copies)."""
+    companies = _company_rows(conn, rows) if entity is CONTACT else {}
+    return [build_document(entity, row, companies.get(row.get("company_id") or "")) for row in rows]
+
+
+def collect_changes(conn: sa.Connection, entries: Sequence[outbox.Entry]) -> Changes:
+    """Read the current rows behind outbox entries; a company entry also re-indexes the
+    ``company_*`` copies of its contacts."""
+    wanted: dict[str, set[str]] = {COMPANY.name: set(), CONTACT.name: set()}
+    for entry in entries:
+        wanted[entry.entity].add(entry.uuid)
+    wanted[CONTACT.name].update(
+        entities.contact_uuids_of_companies(conn, sorted(wanted[COMPANY.name]))
+    )
+    changes = Changes(upserts={}, deletes={})
+    for entity in (COMPANY, CONTACT):
+        uuids = sorted(wanted[entity.name])
+        live = entities.fetch_by_uuids(conn, entity, uuids)
+        changes.upserts[entity.name] = documents(conn, entity, list(live.values()))
+        changes.deletes[entity.name] = [uuid for uuid in uuids if uuid not in live]
+    return changes
+
+
+def apply_changes(index: SearchIndex, changes: Changes) -> None:
+    for entity in (COMPANY, CONTACT):
+        upserts, deletes = changes.upserts[entity.name], changes.deletes[entity.name]
+        if upserts or deletes:
+            index.apply(entity, upserts, deletes)
+
+
+def reindex(store: Store, index: SearchIndex, entity: Entity, batch: int = 10_000) -> int:
+    """Rebuild one entity's index from the store; returns the number of documents written."""
+    index.drop(entity)
+    written = 0
+    with store.read() as conn:
+        for rows in entities.iter_live(conn, entity, batch):
+            index.apply(entity, documents(conn, entity, rows), [])
+            written += len(rows)
+    return written
+
+
+class Indexer:
+    """Drains the outbox into the index: one index commit per batch, failed batches retried
+    with exponential backoff, entries removed only once applied (nothing is ever dropped)."""
+
+    def __init__(
+        self,
+        store: Store,
+        index: SearchIndex,
+        *,
+        batch_size: int = 2000,
+        idle_seconds: float = 0.2,
+        max_backoff_seconds: float = 30.0,
+    ) -> None:
+        self.store = store
+        self.index = index
+        self.batch_size = batch_size
+        self.idle_seconds = idle_seconds
+        self.max_backoff_seconds = max_backoff_seconds
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.last_error: str | None = None
+
+    def wake(self) -> None:
+        """Called after a write commits, so that it becomes searchable without a poll delay."""
+        self._wake.set()
+
+    def run_once(self) -> int:
+        """Apply one batch of due entries; returns how many entries were handled."""
+        now = datetime.now(UTC)
+        with self.store.read() as conn:
+            batch = outbox.due(conn, now, self.batch_size)
+            if not batch:
+                return 0
+            changes = collect_changes(conn, batch)
+        ids = [entry.id for entry in batch]
+        try:
+            apply_changes(self.index, changes)
+        except Exception as exc:  # any index failure: keep the entries and try again later
+            self.last_error = f"{type(exc).__name__}: {exc}"
+            attempts = max(entry.attempts for entry in batch)
+            delay = self._backoff(attempts)
+            log.warning("index batch of %d failed (%s); retrying in %.1fs", len(ids), exc, delay)
+            with self.store.write() as conn:
+                outbox.postpone(conn, ids, datetime.now(UTC), timedelta(seconds=delay), str(exc))
+            return len(ids)
+        self.last_error = None
+        with self.store.write() as conn:
+            outbox.remove(conn, ids)
+        return len(ids)
+
+    def _backoff(self, attempts: int) -> float:
+        base = min(self.max_backoff_seconds, 0.25 * 2**attempts)
+        return float(base * random.uniform(0.8, 1.2))  # noqa: S311 - jitter, not security
+
+    def drain(self) -> int:
+        """Apply everything due now (tests and the CLI use this)."""
+        total = 0
+        while handled := self.run_once():
+            total += handled
+        return total
+
+    def run_forever(self) -> None:
+        while not self._stop.is_set():
+            try:
+                handled = self.run_once()
+            except Exception:  # the store itself failed: log, wait, go on
+                log.exception("indexer pass failed")
+                handled = 0
+            if not handled:
+                self._wake.wait(self.idle_seconds)
+                self._wake.clear()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.run_forever, name="indexer", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def lag(self) -> dict[str, Any]:
+        """Pending entries and the age of the oldest one, for /health and the log."""
+        with self.store.read() as conn:
+            state = outbox.lag(conn)
+        age = (datetime.now(UTC) - state.oldest).total_seconds() if state.oldest else 0.0
+        return {"pending": state.pending, "oldest_age_seconds": round(max(age, 0.0), 3),
+                "last_error": self.last_error}  # fmt: skip

@@ -1,0 +1,1 @@
+"""VQL conformance: one hand-written case table run against every index implementation."""

@@ -1,0 +1,127 @@
+"""The outbox indexer over a real store (SQLite and PostgreSQL) and a real tantivy index."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from connectra.index.base import Document
+from connectra.index.tantivy_index import TantivyIndex
+from connectra.model.fake import DemoData
+from connectra.model.fields import COMPANY, CONTACT, Entity
+from connectra.services.batch_upsert import upsert_csv_rows
+from connectra.services.indexing import Indexer, reindex
+from connectra.store import entities, outbox
+from connectra.store.database import Store
+from connectra.vql.validate import parse_search
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[TantivyIndex]:
+    found = TantivyIndex(tmp_path / "index", writer_heap=15_000_000)
+    yield found
+    found.close()
+
+
+def _count(index: TantivyIndex, entity: Entity, body: dict[str, Any]) -> int:
+    return index.count(entity, parse_search(body, entity).query)
+
+
+def _name_query(name: str) -> dict[str, Any]:
+    cond = {"text_value": name, "filter_key": "company_name", "search_type": "exact"}
+    return {"where": {"text_matches": {"must": [cond]}}}
+
+
+def test_drain_indexes_everything_written(store: Store, index: TantivyIndex) -> None:
+    rows = list(DemoData(1).rows(300))
+    with store.write() as conn:
+        result = upsert_csv_rows(conn, rows)
+    indexer = Indexer(store, index, batch_size=100)
+    assert indexer.lag()["pending"] == len(result.company_uuids) + 300
+    indexer.drain()
+    assert indexer.lag() == {"pending": 0, "oldest_age_seconds": 0.0, "last_error": None}
+    assert _count(index, CONTACT, {}) == 300
+    assert _count(index, COMPANY, {}) == len(result.company_uuids)
+
+
+def test_renaming_a_company_reindexes_its_contacts(store: Store, index: TantivyIndex) -> None:
+    rows = [
+        {"first_name": f"P{n}", "last_name": "Q", "company": "Acme Rockets", "email": "a@acme.io"}
+        for n in range(5)
+    ]
+    with store.write() as conn:
+        result = upsert_csv_rows(conn, rows)
+    indexer = Indexer(store, index)
+    indexer.drain()
+    assert _count(index, CONTACT, _name_query("acme rockets")) == 5
+    company = result.company_uuids[0]
+    with store.write() as conn:
+        row = entities.fetch_by_uuids(conn, COMPANY, [company])[company]
+        row.pop("id")
+        entities.upsert(conn, COMPANY, [{**row, "name": "Zenith Orbital"}])
+        outbox.enqueue(conn, COMPANY.name, [company])
+    indexer.drain()
+    assert _count(index, CONTACT, _name_query("zenith orbital")) == 5
+    assert _count(index, CONTACT, _name_query("acme rockets")) == 0
+
+
+class FlakyIndex(TantivyIndex):
+    """Fails the first ``failures`` writes, like an index that is down for a while."""
+
+    def __init__(self, root: Path, failures: int) -> None:
+        super().__init__(root, writer_heap=15_000_000)
+        self.failures = failures
+
+    def apply(self, entity: Entity, upserts: Sequence[Document], deletes: Sequence[str]) -> None:
+        if self.failures > 0:
+            self.failures -= 1
+            raise OSError("index unavailable")
+        super().apply(entity, upserts, deletes)
+
+
+def test_an_index_outage_loses_nothing(store: Store, tmp_path: Path) -> None:
+    flaky = FlakyIndex(tmp_path / "flaky", failures=3)
+    rows = list(DemoData(2).rows(120))
+    with store.write() as conn:
+        upsert_csv_rows(conn, rows)
+    indexer = Indexer(store, flaky, batch_size=50, max_backoff_seconds=0.0)
+    for _ in range(3):
+        indexer.run_once()
+    lag = indexer.lag()
+    assert lag["pending"] > 0
+    assert lag["last_error"] == "OSError: index unavailable"
+    with store.read() as conn:
+        attempts = conn.execute(sa.text("SELECT max(attempts) FROM index_outbox")).scalar_one()
+    assert attempts >= 1
+    indexer.drain()
+    assert indexer.lag()["pending"] == 0
+    assert _count(flaky, CONTACT, {}) == 120
+    flaky.close()
+
+
+def test_soft_delete_removes_the_document(store: Store, index: TantivyIndex) -> None:
+    with store.write() as conn:
+        result = upsert_csv_rows(conn, [{"first_name": "Ann", "last_name": "Lee"}])
+    indexer = Indexer(store, index)
+    indexer.drain()
+    uuid = result.contact_uuids[0]
+    assert _count(index, CONTACT, {"where": {"keyword_match": {"must": {"uuid": uuid}}}}) == 1
+    with store.write() as conn:
+        entities.soft_delete(conn, CONTACT, uuid, datetime.now(UTC))
+        outbox.enqueue(conn, CONTACT.name, [uuid])
+    indexer.drain()
+    assert _count(index, CONTACT, {"where": {"keyword_match": {"must": {"uuid": uuid}}}}) == 0
+
+
+def test_reindex_rebuilds_from_the_store(store: Store, index: TantivyIndex) -> None:
+    with store.write() as conn:
+        upsert_csv_rows(conn, list(DemoData(3).rows(250)))
+    assert reindex(store, index, CONTACT, batch=100) == 250
+    assert _count(index, CONTACT, {}) == 250
+    assert reindex(store, index, CONTACT, batch=100) == 250  # twice: no duplicates
+    assert _count(index, CONTACT, {}) == 250
