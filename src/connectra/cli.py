@@ -12,9 +12,12 @@ import click
 from tqdm import tqdm
 
 from connectra.errors import ConnectraError
+from connectra.index.factory import open_index
 from connectra.model.fake import DemoData
-from connectra.model.fields import CONTACT
+from connectra.model.fields import CONTACT, entity_for_service
 from connectra.services.batch_upsert import upsert_csv_rows
+from connectra.services.indexing import Indexer
+from connectra.services.indexing import reindex as rebuild
 from connectra.settings import Settings, load_settings
 from connectra.store import entities, migrate
 from connectra.store.database import Store
@@ -89,27 +92,78 @@ def migrate_cmd(data_dir: Path | None, database_url: str | None, revision: str, 
     click.echo(f"database at revision {migrate.current_revision(store.engine)}")
 
 
+def _server_options(func: FC) -> FC:
+    func = _env_option(
+        "--port", envvar="CONNECTRA_PORT", type=int, default=None, help="Port [8000]."
+    )(func)
+    func = _env_option(
+        "--host", envvar="CONNECTRA_HOST", default=None, help="Bind address [127.0.0.1]."
+    )(func)
+    return _store_options(func)
+
+
 @cli.command()
-@_store_options
-@_env_option("--host", envvar="CONNECTRA_HOST", default=None, help="Bind address [127.0.0.1].")
-@_env_option("--port", envvar="CONNECTRA_PORT", type=int, default=None, help="Port [8000].")
+@_server_options
 def serve(
     data_dir: Path | None, database_url: str | None, host: str | None, port: int | None
 ) -> None:
-    """Migrate, then serve the API on HOST:PORT."""
+    """Everything in one process: migrate, index in the background, serve on HOST:PORT."""
+    _run_server(data_dir, database_url, host, port, with_indexer=True)
+
+
+@cli.command()
+@_server_options
+def api(
+    data_dir: Path | None, database_url: str | None, host: str | None, port: int | None
+) -> None:
+    """Serve the API only (scale-out: run `connectra indexer` once beside any number of these)."""
+    _run_server(data_dir, database_url, host, port, with_indexer=False)
+
+
+def _run_server(
+    data_dir: Path | None,
+    database_url: str | None,
+    host: str | None,
+    port: int | None,
+    *,
+    with_indexer: bool,
+) -> None:
     import uvicorn
 
     from connectra.api.app import create_app
     from connectra.api.keys import resolve_api_keys
+    from connectra.api.ratelimit import make_rate_limiter
 
     settings = _settings(data_dir, database_url, connectra_host=host, connectra_port=port)
     store = _migrated_store(settings)
+    index = open_index(settings.search_url())
     keys = resolve_api_keys(settings)
     if keys.generated:
         key_file = settings.connectra_data_dir / "api_key"
         click.echo(f"Generated API key (shown once, kept in {key_file}): {keys.generated}")
-    app = create_app(settings, store)
-    uvicorn.run(app, host=settings.connectra_host, port=settings.connectra_port)
+    indexer = Indexer(store, index) if with_indexer else None
+    app = create_app(
+        settings,
+        store,
+        index,
+        api_keys=keys.keys,
+        limiter=make_rate_limiter(settings.max_requests_per_minute, settings.redis_url),
+        indexer=indexer,
+    )
+    if indexer is not None:
+        indexer.start()
+    try:
+        uvicorn.run(
+            app,
+            host=settings.connectra_host,
+            port=settings.connectra_port,
+            access_log=False,
+            log_level="warning",
+        )
+    finally:
+        if indexer is not None:
+            indexer.stop()
+        index.close()
 
 
 @cli.command()
@@ -161,6 +215,37 @@ def seed(data_dir: Path | None, database_url: str | None, count: int, seed: int,
                 upsert_csv_rows(conn, batch)
             bar.update(len(batch))
     click.echo(f"seeded {count} demo contacts")
+
+
+@cli.command()
+@_store_options
+def indexer(data_dir: Path | None, database_url: str | None) -> None:
+    """Apply the index outbox forever (the single index writer beside `connectra api`)."""
+    settings = _settings(data_dir, database_url)
+    store = _migrated_store(settings)
+    index = open_index(settings.search_url())
+    click.echo("indexer running; Ctrl-C to stop")
+    try:
+        Indexer(store, index).run_forever()
+    finally:
+        index.close()
+
+
+@cli.command()
+@_store_options
+@click.argument("entities", nargs=-1, type=click.Choice(["contacts", "companies"]))
+def reindex(data_dir: Path | None, database_url: str | None, entities: tuple[str, ...]) -> None:
+    """Rebuild the search index of ENTITIES (default: both) from the store."""
+    settings = _settings(data_dir, database_url)
+    store = _migrated_store(settings)
+    index = open_index(settings.search_url())
+    try:
+        for name in entities or ("companies", "contacts"):
+            entity = entity_for_service(name)
+            written = rebuild(store, index, entity)
+            click.echo(f"reindexed {written} {entity.plural}")
+    finally:
+        index.close()
 
 
 def main(argv: list[str] | None = None) -> None:

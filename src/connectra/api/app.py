@@ -2,43 +2,110 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-import orjson
-import sqlalchemy as sa
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
+from starlette.middleware.gzip import GZipMiddleware
 
 from connectra import __version__
-from connectra.api.errors import install_error_handlers
+from connectra.api.errors import error_response, install_error_handlers
+from connectra.api.middleware import (
+    AuthRateLimitMiddleware,
+    BodyLimitMiddleware,
+    PreflightCORSMiddleware,
+)
+from connectra.api.ratelimit import RateLimiter
+from connectra.api.routes import health, reads
+from connectra.errors import ValidationError
+from connectra.index.base import SearchIndex
+from connectra.model.fields import COMPANY, CONTACT
+from connectra.services.indexing import Indexer
 from connectra.settings import Settings
 from connectra.store.database import Store
-from connectra.store.migrate import current_revision
+from connectra.vql.models import VQLRequest
+from connectra.vql.validate import json_path
+
+CORS_HEADERS = [
+    "Origin",
+    "Content-Type",
+    "Accept",
+    "Authorization",
+    "X-Requested-With",
+    "X-API-Key",
+]
+DESCRIPTION = """
+B2B contact and company data. Every route except `/health` needs an `X-API-Key` header.
+List endpoints take a VQL body (see the examples on `POST /contacts`); responses omit empty keys.
+"""
 
 
-def _store_health(store: Store) -> dict[str, Any]:
-    try:
-        with store.read() as conn:
-            conn.execute(sa.text("SELECT 1"))
-        return {"ok": True, "engine": store.dialect, "revision": current_revision(store.engine)}
-    except sa.exc.SQLAlchemyError as exc:
-        return {"ok": False, "engine": store.dialect, "error": type(exc).__name__}
+async def _request_validation(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    first = exc.errors()[0]
+    loc = tuple(first.get("loc", ()))
+    path = json_path(loc[1:] if loc[:1] == ("body",) else loc) or "$"
+    message = first.get("msg", "invalid request")
+    if first.get("type") == "missing" and loc == ("body",):
+        message = "a JSON body is required (send {} to match everything)"
+    return error_response(ValidationError(f"{path}: {message}", path=path, field=path))
 
 
-def create_app(settings: Settings, store: Store) -> FastAPI:
-    app = FastAPI(title="Connectra", version=__version__)
+def create_app(
+    settings: Settings,
+    store: Store,
+    index: SearchIndex,
+    *,
+    api_keys: Sequence[str],
+    limiter: RateLimiter,
+    indexer: Indexer | None = None,
+) -> FastAPI:
+    app = FastAPI(title="Connectra", version=__version__, description=DESCRIPTION)
     app.state.settings = settings
     app.state.store = store
+    app.state.index = index
+    app.state.indexer = indexer
     install_error_handlers(app)
+    app.add_exception_handler(RequestValidationError, _request_validation)
 
-    @app.get("/health", tags=["health"])
-    def health() -> Response:
-        store_status = _store_health(store)
-        body = {"status": "ok" if store_status["ok"] else "degraded", "store": store_status}
-        return Response(
-            orjson.dumps(body),
-            status_code=200 if store_status["ok"] else 503,
-            media_type="application/json",
-        )
+    app.include_router(health.router)
+    for entity in (CONTACT, COMPANY):
+        app.include_router(reads.read_router(entity))
+    for entity in (CONTACT, COMPANY):
+        app.include_router(reads.get_router(entity))
 
+    # Added innermost first: CORS answers pre-flight before anything else runs.
+    app.add_middleware(AuthRateLimitMiddleware, keys=list(api_keys), limiter=limiter)
+    app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(
+        PreflightCORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"],
+        allow_headers=CORS_HEADERS,
+        expose_headers=["Content-Length", "Content-Type"],
+        allow_credentials=False,
+    )
+    _document_vql_schema(app)
     return app
+
+
+def _document_vql_schema(app: FastAPI) -> None:
+    """VQL routes parse their body themselves; publish its schema for the routes' $ref."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
+            vql = VQLRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components.update(vql.pop("$defs", {}))
+            components["VQLRequest"] = vql
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -65,7 +65,8 @@ def fetch_by_uuids(
         if not include_deleted:
             stmt = stmt.where(table.c.deleted_at.is_(None))
         for row in conn.execute(stmt).mappings():
-            found[row["uuid"]] = dict(row)
+            # Keys may be SQLAlchemy's str subclass, which orjson refuses to serialise.
+            found[row["uuid"]] = {str(key): value for key, value in row.items()}
     return found
 
 

@@ -1,0 +1,24 @@
+"""Entity rows as the contract's JSON: empty values left out, RFC 3339 timestamps (§a.8)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from datetime import datetime
+from typing import Any
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def row_json(row: Mapping[str, Any], shown: Collection[str] | None = None) -> dict[str, Any]:
+    """A key is present only when its value is not empty (None, "", 0, []) and, when ``shown``
+    is given, only when it was selected."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if value is None or value in ("", 0, []):  # 0 == False: booleans go too
+            continue
+        if shown is not None and key not in shown:
+            continue
+        out[key] = _timestamp(value) if isinstance(value, datetime) else value
+    return out
