@@ -38,7 +38,7 @@ def pg_admin() -> Iterator[sa.Engine]:
     engine.dispose()
 
 
-def _create_database(admin: sa.Engine, template: str | None = None) -> str:
+def create_database(admin: sa.Engine, template: str | None = None) -> str:
     name = f"connectra_test_{uuid.uuid4().hex[:12]}"
     suffix = f" TEMPLATE {template}" if template else ""
     with admin.connect() as conn:
@@ -46,24 +46,24 @@ def _create_database(admin: sa.Engine, template: str | None = None) -> str:
     return name
 
 
-def _drop_database(admin: sa.Engine, name: str) -> None:
+def drop_database(admin: sa.Engine, name: str) -> None:
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-def _pg_url(name: str) -> str:
+def pg_url(name: str) -> str:
     return make_url(_admin_url()).set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
 def pg_template(pg_admin: sa.Engine) -> Iterator[str]:
     """A migrated database that every PostgreSQL test store is cloned from."""
-    name = _create_database(pg_admin)
-    store = Store.from_url(_pg_url(name))
+    name = create_database(pg_admin)
+    store = Store.from_url(pg_url(name))
     migrate.upgrade(store.engine)
     store.dispose()
     yield name
-    _drop_database(pg_admin, name)
+    drop_database(pg_admin, name)
 
 
 @pytest.fixture(params=ENGINES)
@@ -73,9 +73,9 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: object) -> Iter
         yield f"sqlite:///{tmp_path}/empty.db"
         return
     admin = request.getfixturevalue("pg_admin")
-    name = _create_database(admin)
-    yield _pg_url(name)
-    _drop_database(admin, name)
+    name = create_database(admin)
+    yield pg_url(name)
+    drop_database(admin, name)
 
 
 @pytest.fixture(params=ENGINES)
@@ -88,8 +88,8 @@ def store(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[Store]:
         result.dispose()
         return
     admin = request.getfixturevalue("pg_admin")
-    name = _create_database(admin, template=request.getfixturevalue("pg_template"))
-    result = Store.from_url(_pg_url(name))
+    name = create_database(admin, template=request.getfixturevalue("pg_template"))
+    result = Store.from_url(pg_url(name))
     yield result
     result.dispose()
-    _drop_database(admin, name)
+    drop_database(admin, name)
