@@ -19,7 +19,7 @@ from connectra.api.middleware import (
     PreflightCORSMiddleware,
 )
 from connectra.api.ratelimit import RateLimiter
-from connectra.api.routes import health, reads
+from connectra.api.routes import health, reads, writes
 from connectra.errors import ValidationError
 from connectra.index.base import SearchIndex
 from connectra.model.fields import COMPANY, CONTACT
@@ -74,8 +74,11 @@ def create_app(
     app.include_router(health.router)
     for entity in (CONTACT, COMPANY):
         app.include_router(reads.read_router(entity))
+        app.include_router(writes.write_router(entity))
+    # Parameter routes last, so that literal sub-paths (count, create, filters...) win.
     for entity in (CONTACT, COMPANY):
         app.include_router(reads.get_router(entity))
+        app.include_router(writes.item_router(entity))
 
     # Added innermost first: CORS answers pre-flight before anything else runs.
     app.add_middleware(AuthRateLimitMiddleware, keys=list(api_keys), limiter=limiter)

@@ -36,19 +36,34 @@ IndexDep = Annotated[SearchIndex, Depends(get_index)]
 IndexerDep = Annotated[Indexer | None, Depends(get_indexer)]
 
 
+async def read_json(request: Request) -> Any:
+    """The body as JSON whatever the Content-Type (clients often omit it); empty → 400."""
+    raw = await request.body()
+    if not raw.strip():
+        raise ValidationError("a JSON body is required", path="$")
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise ValidationError(f"invalid JSON: {exc}", path="$") from None
+
+
 async def read_vql(request: Request) -> VQLRequest:
-    """The body as VQL, parsed whatever the Content-Type (clients often omit it)."""
+    """A VQL body (send ``{}`` to match everything)."""
     raw = await request.body()
     if not raw.strip():
         raise ValidationError("a JSON body is required (send {} to match everything)", path="$")
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise ValidationError(f"invalid JSON: {exc}", path="$") from None
-    return parse_request(data)
+    return parse_request(await read_json(request))
+
+
+def wake_indexer(request: Request) -> None:
+    """After a write commits: let the in-process indexer apply it now rather than at its poll."""
+    indexer: Indexer | None = request.app.state.indexer
+    if indexer is not None:
+        indexer.wake()
 
 
 VQLBody = Annotated[VQLRequest, Depends(read_vql)]
+JSONBody = Annotated[Any, Depends(read_json)]
 
 
 def vql_request_body(examples: dict[str, Any]) -> dict[str, Any]:

@@ -53,8 +53,13 @@ def fetch_by_uuids(
     columns: Sequence[str] | None = None,
     *,
     include_deleted: bool = False,
+    for_update: bool = False,
 ) -> dict[str, dict[str, Any]]:
-    """Rows keyed by uuid, restricted to ``columns`` (uuid always fetched)."""
+    """Rows keyed by uuid, restricted to ``columns`` (uuid always fetched).
+
+    ``for_update`` locks the rows until the transaction ends (PostgreSQL; a SQLite writer
+    already holds the database lock), so read-merge-write updates cannot lose each other.
+    """
     table = table_of(entity)
     wanted = list(dict.fromkeys(["uuid", *(columns or entity.column_names)]))
     selected = [table.c[name] for name in wanted]
@@ -64,9 +69,32 @@ def fetch_by_uuids(
         stmt = sa.select(*selected).where(table.c.uuid.in_(unique[start : start + _IN_CHUNK]))
         if not include_deleted:
             stmt = stmt.where(table.c.deleted_at.is_(None))
+        if for_update:
+            stmt = stmt.with_for_update()
         for row in conn.execute(stmt).mappings():
             # Keys may be SQLAlchemy's str subclass, which orjson refuses to serialise.
             found[row["uuid"]] = {str(key): value for key, value in row.items()}
+    return found
+
+
+def insert_if_absent(conn: sa.Connection, entity: Entity, row: Mapping[str, Any]) -> bool:
+    """Insert a row unless its uuid exists (live or not); False when it existed."""
+    table = table_of(entity)
+    stmt = _insert(conn, table).values(dict(row)).on_conflict_do_nothing(index_elements=["uuid"])
+    # rowcount is unreliable for INSERT through psycopg; RETURNING says what happened.
+    return conn.execute(stmt.returning(table.c.id)).first() is not None
+
+
+def oldest_live_uuid(conn: sa.Connection, entity: Entity, column: str, value: str) -> str | None:
+    """The uuid of the oldest live row whose ``column`` equals ``value`` (upsert matching)."""
+    table = table_of(entity)
+    stmt = (
+        sa.select(table.c.uuid)
+        .where(table.c[column] == value, table.c.deleted_at.is_(None))
+        .order_by(table.c.id)
+        .limit(1)
+    )
+    found: str | None = conn.execute(stmt).scalar()
     return found
 
 

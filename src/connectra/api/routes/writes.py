@@ -1,0 +1,110 @@
+"""Write routes of one entity: create, update, delete, upsert, bulk and batch-upsert."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from connectra.api.deps import JSONBody, StoreDep, json_response, wake_indexer
+from connectra.api.schemas import ERRORS, ErrorResponse
+from connectra.model.fields import CONTACT, ColumnType, Entity
+from connectra.services import writes
+
+_JSON_TYPES = {
+    ColumnType.TEXT: {"type": "string"},
+    ColumnType.TEXT_ARRAY: {"type": "array", "items": {"type": "string"}},
+    ColumnType.BIGINT: {"type": "integer", "minimum": 0},
+}
+
+
+def record_schema(entity: Entity) -> dict[str, Any]:
+    """JSON schema of a write body, from the field catalogue (for the OpenAPI document)."""
+    properties = {c.name: _JSON_TYPES[c.type] for c in entity.columns if not c.system}
+    return {"type": "object", "properties": properties, "additionalProperties": True}
+
+
+def _body_doc(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+def _bulk_response(result: writes.BulkResult) -> Response:
+    ok = not result.errors
+    return json_response({"data": result.payload(), "success": ok}, 200 if ok else 207)
+
+
+def write_router(entity: Entity) -> APIRouter:
+    router = APIRouter(prefix=f"/{entity.plural}", tags=[entity.plural], responses=ERRORS)
+    one = _body_doc(record_schema(entity))
+    many = _body_doc(
+        {
+            "type": "object",
+            "properties": {entity.plural: {"type": "array", "items": record_schema(entity)}},
+        }
+    )
+    bare = _body_doc({"type": "array", "items": record_schema(entity), "maxItems": 100})
+    not_found: dict[int | str, dict[str, Any]] = {
+        404: {"model": ErrorResponse, "description": "NOT_FOUND"}
+    }
+
+    @router.post(
+        "/create",
+        status_code=201,
+        openapi_extra=one,
+        responses={409: {"model": ErrorResponse, "description": "CONFLICT"}, **not_found},
+    )
+    def create(body: JSONBody, store: StoreDep, request: Request) -> Response:
+        record = writes.create(store, entity, body)
+        wake_indexer(request)
+        return json_response({"data": record, "success": True}, 201)
+
+    @router.post("/upsert", openapi_extra=one, responses=not_found)
+    def upsert(body: JSONBody, store: StoreDep, request: Request) -> Response:
+        record, is_new = writes.upsert(store, entity, body)
+        wake_indexer(request)
+        return json_response(
+            {"data": record, "is_new": is_new, "success": True}, 201 if is_new else 200
+        )
+
+    @router.post(
+        "/bulk",
+        openapi_extra=many,
+        responses={207: {"description": "some records were invalid (see data.errors)"}},
+    )
+    def bulk(body: JSONBody, store: StoreDep, request: Request) -> Response:
+        records = body.get(entity.plural) if isinstance(body, dict) else None
+        result = writes.bulk_upsert(store, entity, records)
+        wake_indexer(request)
+        return _bulk_response(result)
+
+    @router.post("/batch-upsert", openapi_extra=bare)
+    def batch_upsert(body: JSONBody, store: StoreDep, request: Request) -> Response:
+        result = writes.bulk_upsert(store, entity, body, limit=writes.BATCH_UPSERT_MAX)
+        wake_indexer(request)
+        return _bulk_response(result)
+
+    return router
+
+
+def item_router(entity: Entity) -> APIRouter:
+    """PUT and DELETE ``/<plural>/{uuid}``: registered after the literal sub-paths."""
+    router = APIRouter(prefix=f"/{entity.plural}", tags=[entity.plural], responses=ERRORS)
+    label = "Contact" if entity is CONTACT else "Company"
+    not_found: dict[int | str, dict[str, Any]] = {
+        404: {"model": ErrorResponse, "description": "NOT_FOUND"}
+    }
+
+    @router.put("/{uuid}", openapi_extra=_body_doc(record_schema(entity)), responses=not_found)
+    def update(uuid: str, body: JSONBody, store: StoreDep, request: Request) -> Response:
+        record = writes.update(store, entity, uuid, body)
+        wake_indexer(request)
+        return json_response({"data": record, "success": True})
+
+    @router.delete("/{uuid}", responses=not_found)
+    def delete(uuid: str, store: StoreDep, request: Request) -> Response:
+        writes.delete(store, entity, uuid)
+        wake_indexer(request)
+        return json_response({"success": True, "message": f"{label} deleted successfully"})
+
+    return router
