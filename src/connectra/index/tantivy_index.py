@@ -248,13 +248,14 @@ class TantivyIndex:
         total = _count(searcher, compiled) if with_total else None
         if not sort:
             return SearchResult(_relevance_page(searcher, compiled, page), total)
-        keys = [*sort, _UUID_KEY]
+        # The uuid breaks ties; once it is a sort key (unique), nothing after it can tie.
+        keys = [*sort] if any(key.field == "uuid" for key in sort) else [*sort, _UUID_KEY]
         sorter = _Sorter(index, searcher, keys)
         if page.after is None:
             ranked = sorter.top(compiled, 0, page.offset + page.limit)[page.offset :]
         else:
             ranked = sorter.after(compiled, page.after, page.limit)
-        hits = [Hit(values[-1], values[: len(sort)]) for values in ranked]  # type: ignore[arg-type]
+        hits = [Hit(str(values[-1]), values[: len(sort)]) for values in ranked]
         return SearchResult(hits, total)
 
     def terms(
@@ -407,11 +408,11 @@ class _Sorter:
         ]
 
     def _values(self, doc: Any) -> tuple[SortValue, ...]:
-        return tuple(doc.get_first(name) for name in self.fields)
+        """The hit's value for every key, then its uuid."""
+        return (*(doc.get_first(name) for name in self.fields), doc.get_first("uuid"))
 
     def _compare(self, a: tuple[SortValue, ...], b: tuple[SortValue, ...]) -> int:
-        # The uuid is the last key here, so no extra tie-break is appended.
-        return reference.compare(self.keys, (*a, None), (*b, None))
+        return reference.compare(self.keys, a, b)
 
     def top(self, query: Any, level: int, n: int) -> list[tuple[SortValue, ...]]:
         """The first ``n`` matches of ``query`` in full key order, from physical key ``level`` on
@@ -421,22 +422,24 @@ class _Sorter:
         phys = self.phys[level]
         present = _must(query, tantivy.Query.exists_query(phys.field))
         order = tantivy.Order.Desc if phys.descending else tantivy.Order.Asc
-        result = self.searcher.search(
-            present, limit=n, count=False, order_by_field=phys.field, order=order
-        )
-        ranked = [
-            (value, self._values(self.searcher.doc(address))) for value, address in result.hits
-        ]
-        if level + 1 == len(self.phys):  # the uuid string: unique, so nothing ties after it
-            return [values for _, values in ranked]
-        if len(ranked) < n:
+        # One hit more than needed tells whether the n-th hit's group ends inside the page.
+        hits = self.searcher.search(
+            present, limit=n + 1, count=False, order_by_field=phys.field, order=order
+        ).hits
+        ranked = [(value, self._values(self.searcher.doc(address))) for value, address in hits[:n]]
+        rest = None
+        if len(hits) <= n:
             complete = [values for _, values in ranked]
             rest = _must(query, _missing(phys.field))
+        elif hits[n][0] != hits[n - 1][0] or level + 1 == len(self.phys):
+            complete = [values for _, values in ranked]  # whole groups only: sorting is exact
         else:
-            boundary = ranked[-1][0]
+            boundary = hits[n - 1][0]
             complete = [values for value, values in ranked if value != boundary]
             rest = _must(query, tantivy.Query.term_query(self.schema, phys.field, boundary))
         complete.sort(key=functools.cmp_to_key(self._compare))
+        if rest is None or level + 1 == len(self.phys):
+            return complete
         return complete + self.top(rest, level + 1, n - len(complete))
 
     def after(
