@@ -19,7 +19,7 @@ from connectra.api.middleware import (
     PreflightCORSMiddleware,
 )
 from connectra.api.ratelimit import RateLimiter
-from connectra.api.routes import health, reads, writes
+from connectra.api.routes import common, filters, health, reads, writes
 from connectra.errors import ValidationError
 from connectra.index.base import SearchIndex
 from connectra.model.fields import COMPANY, CONTACT
@@ -72,6 +72,8 @@ def create_app(
     app.add_exception_handler(RequestValidationError, _request_validation)
 
     app.include_router(health.router)
+    app.include_router(common.common_router())
+    app.include_router(filters.filters_router())  # before GET /{plural}/{uuid}
     for entity in (CONTACT, COMPANY):
         app.include_router(reads.read_router(entity))
         app.include_router(writes.write_router(entity))

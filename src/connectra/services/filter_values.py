@@ -31,19 +31,17 @@ def record_filter_values(
 ) -> None:
     """Insert the stored-filter values of ``records``; existing values are kept as they are."""
     keys = filters_repo.stored_filter_keys(conn, entity.name)
-    rows: dict[str, dict[str, Any]] = {}
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
     for record in records:
         for key in keys:
             for value, display in _values(entity, key, record):
-                uuid = filter_value_uuid(key, entity.name, value)
-                rows.setdefault(
-                    uuid,
-                    {
-                        "uuid": uuid,
+                seen = (key, value.lower())  # the uuid ignores case too: first spelling wins
+                if seen not in rows:
+                    rows[seen] = {
+                        "uuid": filter_value_uuid(key, entity.name, value),
                         "filter_key": key,
                         "service": entity.name,
                         "display_value": display,
                         "value": value,
-                    },
-                )
+                    }
     filters_repo.insert_values(conn, list(rows.values()))

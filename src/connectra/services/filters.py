@@ -36,7 +36,6 @@ from connectra.model.fields import (
 from connectra.store import filter_queries as queries
 from connectra.store.database import Store
 from connectra.store.filter_queries import FilterDefinition, ValueCount
-from connectra.vql.analysis import lower
 from connectra.vql.ast import Query
 
 DEFAULT_LIMIT = 25
@@ -186,7 +185,7 @@ def _join_term_counts(
     counts = {term.value: term.count for term in terms}
     found: list[ValueCount] = []
     for row in stored:
-        count = counts.pop(lower(row.value), 0)  # pop: a folded value is listed once
+        count = counts.pop(queries.fold(row.value), 0)  # pop: a folded value is listed once
         if count:
             found.append(ValueCount(row.value, row.display_value, count))
     return found

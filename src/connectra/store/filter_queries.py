@@ -66,14 +66,19 @@ class ValueCount:
 
 def like_pattern(search: str) -> str:
     """``%<search>%`` with the search folded and its wildcards taken literally."""
-    escaped = lower(search)
+    escaped = fold(search)
     for char in (LIKE_ESCAPE, "%", "_"):
         escaped = escaped.replace(char, LIKE_ESCAPE + char)
     return f"%{escaped}%"
 
 
+def fold(text: str) -> str:
+    """Lower case as the search index folds it; ASCII (the common case) takes the fast path."""
+    return text.lower() if text.isascii() else lower(text)
+
+
 def _fold_or_none(text: str | None) -> str | None:
-    return None if text is None else lower(text)
+    return None if text is None else fold(text)
 
 
 def _fold(conn: sa.Connection, expr: Any) -> Any:
@@ -162,7 +167,7 @@ def stored_values(
 ) -> list[StoredValue]:
     """``filters_data`` rows of a filter, by display value then id; no limit = every row."""
     stmt = _page(_stored(conn, service, key, search), offset, limit)
-    return [StoredValue(*row) for row in conn.execute(stmt)]
+    return [StoredValue(*row) for row in conn.execute(stmt).all()]
 
 
 def stored_uuid_values(
@@ -184,8 +189,11 @@ def stored_uuid_values(
 
 
 def _array_elements(conn: sa.Connection, column: Any) -> Any:
-    name = "unnest" if conn.dialect.name == "postgresql" else "json_each"
-    return getattr(sa.func, name)(column).table_valued(sa.column("value", sa.Text()))
+    """The elements of an array column as a table with one ``value`` column, per row."""
+    value = sa.column("value", sa.Text())
+    if conn.dialect.name == "postgresql":  # unnest(...) AS elements(value)
+        return sa.func.unnest(column).table_valued(value).render_derived(name="elements")
+    return sa.func.json_each(column).table_valued(value).alias("elements")
 
 
 def _live_cells(conn: sa.Connection, entity: Entity, column: Column) -> sa.Subquery:
@@ -269,7 +277,11 @@ def counted_stored_values(
     )
     if search:
         live = live.where(folded.like(like_pattern(search), escape=LIKE_ESCAPE))
-    counts = live.subquery()
+    counts = live.cte("live_counts")
+    if conn.dialect.name == "postgresql":
+        # Aggregate once: on fresh, unanalysed tables the planner would re-run the grouping
+        # for every stored value (a nested loop), 40x slower at 10k rows.
+        counts = counts.prefix_with("MATERIALIZED")
     stmt = (
         _stored(conn, entity.name, column.name, search)
         .add_columns(counts.c.holders)
