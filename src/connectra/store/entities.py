@@ -12,8 +12,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from connectra.model.fields import CONTACT, Entity
 from connectra.store.tables import ENTITY_TABLES
 
-# Both engines cap bound parameters per statement (SQLite 32766, PostgreSQL 65535).
-_MAX_PARAMS = 30_000
 _KEY_COLUMNS = frozenset({"id", "uuid", "created_at"})
 _IN_CHUNK = 1000
 
@@ -39,11 +37,13 @@ def upsert(conn: sa.Connection, entity: Entity, rows: Sequence[Mapping[str, Any]
     if any(list(row) != keys for row in rows):
         raise ValueError("upsert rows must all carry the same columns in the same order")
     table = table_of(entity)
-    per_statement = max(1, _MAX_PARAMS // len(keys))
-    for start in range(0, len(rows), per_statement):
-        stmt = _insert(conn, table).values(list(rows[start : start + per_statement]))
-        updates = {key: stmt.excluded[key] for key in keys if key not in _KEY_COLUMNS}
-        conn.execute(stmt.on_conflict_do_update(index_elements=["uuid"], set_=updates))
+    stmt = _insert(conn, table)
+    updates = {key: stmt.excluded[key] for key in keys if key not in _KEY_COLUMNS}
+    # With RETURNING, SQLAlchemy's "insertmanyvalues" sends the batch as multi-row statements
+    # (as many rows per statement as the driver's parameter limit allows) from one cached
+    # compiled form, which is far cheaper than compiling a fresh VALUES list per batch.
+    stmt = stmt.on_conflict_do_update(index_elements=["uuid"], set_=updates).returning(table.c.id)
+    conn.execute(stmt, [dict(row) for row in rows]).all()
 
 
 def fetch_by_uuids(

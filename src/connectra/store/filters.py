@@ -26,6 +26,6 @@ def insert_values(conn: sa.Connection, values: Sequence[dict[str, Any]]) -> None
     if not values:
         return
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    for start in range(0, len(values), 5000):
-        stmt = dialect.insert(filters_data).values(list(values[start : start + 5000]))
-        conn.execute(stmt.on_conflict_do_nothing(index_elements=["uuid"]))
+    stmt = dialect.insert(filters_data).on_conflict_do_nothing(index_elements=["uuid"])
+    # RETURNING lets SQLAlchemy batch the rows into multi-row statements (see entities.upsert).
+    conn.execute(stmt.returning(filters_data.c.id), list(values)).all()
