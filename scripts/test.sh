@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 ensure_venv dev
 ensure_postgres
 ensure_redis
-.venv/bin/ruff format --check src tests
-.venv/bin/ruff check src tests
+.venv/bin/ruff format --check src tests benchmarks
+.venv/bin/ruff check src tests benchmarks
 .venv/bin/mypy
 .venv/bin/pytest "$@"

@@ -1,0 +1,67 @@
+"""The run's results as a readable table on stdout and as a JSON document."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+_HEADER = (
+    f"{'class':<20} {'kind':<6} {'hits C':>8} {'hits B':>8} {'ok':<3} "
+    f"{'C p50':>9} {'C p95':>9} {'B p50':>9} {'B p95':>9} {'C/B':>7}"
+)
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def class_line(entry: dict[str, Any]) -> str:
+    connectra, baseline = entry["connectra"], entry["baseline"]
+    ratio = entry.get("ratio")
+    return (
+        f"{entry['name']:<20} {entry['kind']:<6} "
+        f"{entry['connectra_result']['total']:>8} {entry['baseline_result']['total']:>8} "
+        f"{'yes' if entry['counts_match'] else 'NO':<3} "
+        f"{_ms(connectra.get('median_ms')):>9} {_ms(connectra.get('p95_ms')):>9} "
+        f"{_ms(baseline.get('median_ms')):>9} {_ms(baseline.get('p95_ms')):>9} "
+        f"{'-' if ratio is None else f'{ratio:.2f}':>7}"
+    )
+
+
+def _size(num: int) -> str:
+    return f"{num / 1e6:,.1f} MB"
+
+
+def summary_lines(result: dict[str, Any]) -> list[str]:
+    load, index, base = result["import"], result["index"], result["baseline_load"]
+    return [
+        f"contacts: {result['contacts']:,}  store: {result['store']}  repeat: {result['repeat']}"
+        f"  (times in ms; C = Connectra in process, B = plain PostgreSQL)",
+        f"import (upsert_csv_rows, batches of {load['batch']}): {load['seconds']:.1f} s, "
+        f"{load['rows_per_second']:,.0f} rows/s",
+        f"tantivy reindex: {index['seconds']:.1f} s, {index['rows_per_second']:,.0f} docs/s "
+        f"({index['documents']['company']:,} companies + {index['documents']['contact']:,} "
+        f"contacts), index size {_size(index['size_bytes'])}",
+        f"baseline load: COPY {base['copy_seconds']:.1f} s + indexes {base['index_seconds']:.1f} s"
+        f" + VACUUM ANALYZE {base['analyze_seconds']:.1f} s = {base['seconds']:.1f} s "
+        f"({base['rows_per_second']:,.0f} rows/s), table+indexes {_size(base['size_bytes'])}",
+        f"peak RSS of the benchmark process: {_size(result['peak_rss_bytes'])}",
+    ]
+
+
+def print_report(result: dict[str, Any]) -> None:
+    print()
+    for line in summary_lines(result):
+        print(line)
+    print()
+    print(_HEADER)
+    print("-" * len(_HEADER))
+    for entry in result["classes"]:
+        print(class_line(entry))
+    print()
+
+
+def write_json(result: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, sort_keys=False) + "\n", encoding="utf-8")
