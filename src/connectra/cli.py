@@ -2,25 +2,40 @@
 
 from __future__ import annotations
 
+import shutil
+import signal
 import sys
+import threading
+import uuid as uuid_lib
 from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import orjson
 from tqdm import tqdm
 
 from connectra.errors import ConnectraError
+from connectra.index.base import SearchIndex
 from connectra.index.factory import open_index
+from connectra.jobs.runner import Kind
+from connectra.jobs.setup import make_runner
 from connectra.model.fake import DemoData
 from connectra.model.fields import CONTACT, entity_for_service
+from connectra.objects.base import ObjectStore
+from connectra.objects.factory import open_objects
 from connectra.services.batch_upsert import upsert_csv_rows
 from connectra.services.indexing import Indexer
 from connectra.services.indexing import reindex as rebuild
 from connectra.settings import Settings, load_settings
 from connectra.store import entities, migrate
+from connectra.store import jobs as jobs_repo
 from connectra.store.database import Store
+from connectra.vql.validate import parse_search
 
 FC = TypeVar("FC", bound=Callable[..., Any])
 
@@ -53,6 +68,23 @@ def _settings(data_dir: Path | None, database_url: str | None, **extra: Any) -> 
     if database_url:
         overrides["connectra_database_url"] = database_url
     return load_settings(**overrides)
+
+
+@dataclass
+class Engines:
+    store: Store
+    index: SearchIndex
+    objects: ObjectStore
+
+    def close(self) -> None:
+        self.index.close()
+        self.store.dispose()
+
+
+def _engines(settings: Settings) -> Engines:
+    store = _migrated_store(settings)
+    objects = open_objects(settings, settings.public_url())
+    return Engines(store, open_index(settings.search_url()), objects)
 
 
 def _migrated_store(settings: Settings) -> Store:
@@ -135,23 +167,30 @@ def _run_server(
     from connectra.api.ratelimit import make_rate_limiter
 
     settings = _settings(data_dir, database_url, connectra_host=host, connectra_port=port)
-    store = _migrated_store(settings)
-    index = open_index(settings.search_url())
+    engines = _engines(settings)
     keys = resolve_api_keys(settings)
     if keys.generated:
         key_file = settings.connectra_data_dir / "api_key"
         click.echo(f"Generated API key (shown once, kept in {key_file}): {keys.generated}")
-    indexer = Indexer(store, index) if with_indexer else None
+    indexer = Indexer(engines.store, engines.index) if with_indexer else None
+    wake = indexer.wake if indexer is not None else (lambda: None)
+    runners = [
+        make_runner(kind, settings, engines.store, engines.index, engines.objects, wake)
+        for kind in ("first_time", "retry")
+        if with_indexer or settings.run_jobs_in_api
+    ]
     app = create_app(
         settings,
-        store,
-        index,
+        engines.store,
+        engines.index,
         api_keys=keys.keys,
         limiter=make_rate_limiter(settings.max_requests_per_minute, settings.redis_url),
         indexer=indexer,
+        objects=engines.objects,
     )
-    if indexer is not None:
-        indexer.start()
+    for worker in (indexer, *runners):
+        if worker is not None:
+            worker.start()
     try:
         uvicorn.run(
             app,
@@ -161,9 +200,11 @@ def _run_server(
             log_level="warning",
         )
     finally:
+        for runner in runners:
+            runner.stop()
         if indexer is not None:
             indexer.stop()
-        index.close()
+        engines.close()
 
 
 @cli.command()
@@ -246,6 +287,131 @@ def reindex(data_dir: Path | None, database_url: str | None, entities: tuple[str
             click.echo(f"reindexed {written} {entity.plural}")
     finally:
         index.close()
+
+
+@cli.group()
+def jobs() -> None:
+    """Job runners (also running inside `connectra serve`)."""
+
+
+def _run_jobs(kind: Kind, data_dir: Path | None, database_url: str | None) -> None:
+    settings = _settings(data_dir, database_url)
+    engines = _engines(settings)
+    runner = make_runner(kind, settings, engines.store, engines.index, engines.objects)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    runner.start()
+    click.echo(f"{kind} runner started with {runner.workers} worker(s); SIGTERM to stop")
+    stop.wait()
+    runner.stop()
+    engines.close()
+
+
+@jobs.command("first_time")
+@_store_options
+def jobs_first_time(data_dir: Path | None, database_url: str | None) -> None:
+    """Run open jobs with PARALLEL_JOBS workers until SIGTERM."""
+    _run_jobs("first_time", data_dir, database_url)
+
+
+@jobs.command("retry")
+@_store_options
+def jobs_retry(data_dir: Path | None, database_url: str | None) -> None:
+    """Retry failed jobs that have retries left, once their run_after has come."""
+    _run_jobs("retry", data_dir, database_url)
+
+
+def _run_job_here(engines: Engines, settings: Settings, job_type: str, data: dict[str, Any],
+                  total: int, unit: str) -> dict[str, Any]:  # fmt: skip
+    """Create a job and run it in this process, with a progress bar fed by its saved progress."""
+    with engines.store.write() as conn:
+        job = jobs_repo.create(conn, job_type, data, 0, datetime.now(UTC))
+    runner = make_runner("first_time", settings, engines.store, engines.index, engines.objects)
+    with tqdm(total=total or None, unit=unit, disable=None) as bar:
+        worker = threading.Thread(target=runner.run_one, kwargs={"uuid": job["uuid"]})
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.5)
+            bar.n = _progress_rows(engines.store, job["uuid"])
+            bar.refresh()
+    with engines.store.read() as conn:
+        finished = jobs_repo.get(conn, job["uuid"])
+    assert finished is not None
+    if finished["status"] != jobs_repo.COMPLETED:
+        errors = finished["job_response"].get("runtime_errors", [])
+        raise click.ClickException(f"job {job['uuid']} failed: {'; '.join(errors)}")
+    return finished
+
+
+def _progress_rows(store: Store, uuid: str) -> int:
+    with store.read() as conn:
+        job = jobs_repo.get(conn, uuid)
+    progress = (job or {}).get("job_response", {}).get("progress", {})
+    return int(progress.get("rows", 0))
+
+
+@cli.command("import")
+@_store_options
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_cmd(data_dir: Path | None, database_url: str | None, path: Path) -> None:
+    """Import a CSV file (the contract's import columns) as an insert_csv_file job."""
+    settings = _settings(data_dir, database_url)
+    engines = _engines(settings)
+    key = f"{settings.s3_upload_file_path_prifix.rstrip('/')}/{uuid_lib.uuid4()}_{path.name}"
+    with path.open("rb") as source, engines.objects.open_write(key) as target:
+        shutil.copyfileobj(source, target, 1024 * 1024)
+    lines = sum(1 for _ in path.open("rb")) - 1
+    job = _run_job_here(engines, settings, "insert_csv_file", {"s3_key": key}, lines, "row")
+    click.echo(job["job_response"].get("messages", "done"))
+    Indexer(engines.store, engines.index).drain()
+    engines.close()
+
+
+@cli.command("export")
+@_store_options
+@click.option(
+    "--vql",
+    "vql_path",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    envvar="CONNECTRA_EXPORT_VQL",
+    show_envvar=True,
+    help="JSON file with the VQL.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    envvar="CONNECTRA_EXPORT_OUT",
+    show_envvar=True,
+    help="Where to write the CSV.",
+)
+@click.option(
+    "--service",
+    default="contact",
+    show_default=True,
+    envvar="CONNECTRA_EXPORT_SERVICE",
+    show_envvar=True,
+    type=click.Choice(["contact", "company", "contacts", "companies"]),
+)
+def export_cmd(data_dir: Path | None, database_url: str | None, vql_path: Path, out_path: Path,
+               service: str) -> None:  # fmt: skip
+    """Export the records a VQL query matches to a CSV file (an export_csv_file job)."""
+    settings = _settings(data_dir, database_url)
+    engines = _engines(settings)
+    Indexer(engines.store, engines.index).drain()
+    vql = orjson.loads(vql_path.read_bytes())
+    entity = entity_for_service(service)
+    total = engines.index.count(entity, parse_search({"where": vql.get("where")}, entity).query)
+    job = _run_job_here(engines, settings, "export_csv_file", {"service": service, "vql": vql},
+                        total, "row")  # fmt: skip
+    key = job["job_response"]["s3_key"]
+    with closing(engines.objects.open_read(key)) as source, out_path.open("wb") as target:
+        shutil.copyfileobj(source, target, 1024 * 1024)
+    click.echo(f"{job['job_response']['messages']} to {out_path}")
+    engines.close()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     connectra_objects_url: str = ""
     connectra_host: str = "127.0.0.1"
     connectra_port: int = Field(default=8000, ge=1, le=65535)
+    connectra_public_url: str = ""  # how clients reach this server (embedded upload URLs)
 
     pg_db_connection: str = ""
     pg_db_host: str = ""
@@ -78,6 +79,7 @@ class Settings(BaseSettings):
     ticker_interval_seconds: float | None = Field(default=None, gt=0)
     batch_size_for_insertion: int = Field(default=500, ge=1)
     run_jobs_in_api: bool = False
+    connectra_job_lease_seconds: float = Field(default=60.0, gt=0)  # a dead worker's job waits this
     job_type: str = "normal"
 
     def api_keys(self) -> list[str]:
@@ -135,6 +137,16 @@ class Settings(BaseSettings):
         if self.s3_bucket:
             return f"s3://{self.s3_bucket}"
         return f"file://{self.connectra_data_dir / 'objects'}"
+
+    def public_url(self) -> str:
+        """Base of URLs this server hands out (upload/download links in embedded mode)."""
+        if self.connectra_public_url:
+            return self.connectra_public_url.rstrip("/")
+        # A wildcard bind address is no address a client can use: set CONNECTRA_PUBLIC_URL
+        # when the server is reached from other machines.
+        wildcard = self.connectra_host in ("0.0.0.0", "::", "")  # noqa: S104 - detecting, not binding
+        host = "127.0.0.1" if wildcard else self.connectra_host
+        return f"http://{host}:{self.connectra_port}"
 
     def ticker_seconds(self) -> float:
         """Job runner poll period; ``TICKER_INTERVAL_SECONDS`` overrides the minutes."""

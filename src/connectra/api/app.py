@@ -19,10 +19,12 @@ from connectra.api.middleware import (
     PreflightCORSMiddleware,
 )
 from connectra.api.ratelimit import RateLimiter
-from connectra.api.routes import common, filters, health, reads, writes
+from connectra.api.routes import common, filters, health, jobs, reads, writes
+from connectra.api.routes.objects import objects_router
 from connectra.errors import ValidationError
 from connectra.index.base import SearchIndex
 from connectra.model.fields import COMPANY, CONTACT
+from connectra.objects.base import ObjectStore
 from connectra.services.indexing import Indexer
 from connectra.settings import Settings
 from connectra.store.database import Store
@@ -62,18 +64,22 @@ def create_app(
     api_keys: Sequence[str],
     limiter: RateLimiter,
     indexer: Indexer | None = None,
+    objects: ObjectStore | None = None,
 ) -> FastAPI:
     app = FastAPI(title="Connectra", version=__version__, description=DESCRIPTION)
     app.state.settings = settings
     app.state.store = store
     app.state.index = index
     app.state.indexer = indexer
+    app.state.objects = objects
     install_error_handlers(app)
     app.add_exception_handler(RequestValidationError, _request_validation)
 
     app.include_router(health.router)
+    app.include_router(objects_router())  # transfer paths before /common/{service}/...
     app.include_router(common.common_router())
     app.include_router(filters.filters_router())  # before GET /{plural}/{uuid}
+    app.include_router(jobs.router)
     for entity in (CONTACT, COMPANY):
         app.include_router(reads.read_router(entity))
         app.include_router(writes.write_router(entity))

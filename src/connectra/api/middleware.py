@@ -17,6 +17,9 @@ from connectra.errors import ConnectraError, PayloadTooLarge, RateLimitExceeded,
 
 OPEN_PATHS = frozenset({"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
 MAX_BODY_BYTES = 10 * 1024 * 1024
+# Authorised by their URL signature (checked by the route), not by X-API-Key; uploads may be big.
+SIGNED_PATHS = ("/common/uploads/", "/common/downloads/")
+UNLIMITED_BODY_PATHS = ("/common/uploads/",)
 
 
 def _error(error: ConnectraError, headers: dict[str, str] | None = None) -> Response:
@@ -81,7 +84,7 @@ class AuthRateLimitMiddleware:
             error = RateLimitExceeded("rate limit exceeded: too many requests, retry later")
             await _error(error, limits)(scope, receive, send)
             return
-        if not authorised:
+        if not authorised and not scope["path"].startswith(SIGNED_PATHS):
             await _error(Unauthorized("Invalid or missing API key"), limits)(scope, receive, send)
             return
 
@@ -103,7 +106,7 @@ class BodyLimitMiddleware:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"].startswith(UNLIMITED_BODY_PATHS):
             await self.app(scope, receive, send)
             return
         too_large = PayloadTooLarge(f"request body exceeds {self.max_bytes} bytes")

@@ -245,9 +245,9 @@ class TantivyIndex:
         index = self._of(entity)
         searcher = index.searcher()
         compiled = _Compiler(index, searcher).query(query)
-        total = _count(searcher, compiled) if with_total else None
         if not sort:
-            return SearchResult(_relevance_page(searcher, compiled, page), total)
+            return _relevance_page(searcher, compiled, page, with_total)
+        total = _count(searcher, compiled) if with_total else None
         # The uuid breaks ties; once it is a sort key (unique), nothing after it can tie.
         keys = [*sort] if any(key.field == "uuid" for key in sort) else [*sort, _UUID_KEY]
         sorter = _Sorter(index, searcher, keys)
@@ -278,9 +278,11 @@ def _count(searcher: Any, query: Any) -> int:
     return int(searcher.search(query, limit=1, count=True).count)
 
 
-def _relevance_page(searcher: Any, query: Any, page: Page) -> list[Hit]:
-    result = searcher.search(query, limit=page.limit, count=False, offset=page.offset)
-    return [Hit(searcher.doc(address).get_first("uuid"), ()) for _, address in result.hits]
+def _relevance_page(searcher: Any, query: Any, page: Page, with_total: bool) -> SearchResult:
+    """Score order; the total comes from the same pass over the matches."""
+    result = searcher.search(query, limit=page.limit, count=with_total, offset=page.offset)
+    hits = [Hit(searcher.doc(address).get_first("uuid"), ()) for _, address in result.hits]
+    return SearchResult(hits, int(result.count) if with_total else None)
 
 
 def _all_docs(searcher: Any, query: Any) -> Iterator[Any]:

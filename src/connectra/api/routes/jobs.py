@@ -1,0 +1,88 @@
+"""Job routes: create, list and get (the runners do the work)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from connectra.api.deps import JSONBody, StoreDep, json_response
+from connectra.api.schemas import ERRORS, ErrorResponse
+from connectra.services import jobs as job_service
+
+router = APIRouter(prefix="/common/jobs", tags=["jobs"], responses=ERRORS)
+_CREATE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["job_type", "job_data"],
+                    "properties": {
+                        "job_type": {"enum": ["insert_csv_file", "export_csv_file"]},
+                        "job_data": {"type": "object"},
+                        "retry_count": {"type": "integer", "minimum": 0},
+                    },
+                },
+                "examples": {
+                    "import": {
+                        "value": {
+                            "job_type": "insert_csv_file",
+                            "job_data": {"s3_key": "uploads/<from /common/upload-url>"},
+                            "retry_count": 2,
+                        }
+                    },
+                    "export": {
+                        "value": {
+                            "job_type": "export_csv_file",
+                            "job_data": {
+                                "service": "contact",
+                                "vql": {
+                                    "where": {"keyword_match": {"must": {"seniority": "senior"}}},
+                                    "select_columns": ["uuid", "first_name", "email"],
+                                },
+                            },
+                        }
+                    },
+                },
+            }
+        },
+    }
+}
+_LIST_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "job_type": {"type": "string"},
+                        "status": {"type": "array", "items": {"type": "string"}},
+                        "limit": {"type": "integer", "minimum": 0, "maximum": 100},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post("/create", status_code=201, openapi_extra=_CREATE_BODY, summary="Create a job")
+def create_job(body: JSONBody, store: StoreDep) -> Response:
+    job = job_service.create_job(store, body)
+    return json_response({"success": True, "message": "Job created successfully", "data": job}, 201)
+
+
+@router.post("", openapi_extra=_LIST_BODY, summary="List jobs, newest first")
+def list_jobs(body: JSONBody, store: StoreDep) -> Response:
+    return json_response({"data": job_service.list_jobs(store, body), "success": True})
+
+
+@router.get(
+    "/{uuid}",
+    summary="One job with its progress",
+    responses={404: {"model": ErrorResponse, "description": "NOT_FOUND (ERR_JOB_NOT_FOUND)"}},
+)
+def get_job(uuid: str, store: StoreDep) -> Response:
+    return json_response({"data": job_service.get_job(store, uuid), "success": True})

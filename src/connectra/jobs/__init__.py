@@ -1,0 +1,1 @@
+"""Background jobs: the runners and the CSV import/export handlers."""

@@ -1,0 +1,143 @@
+"""Job runners: ``first_time`` (open jobs, PARALLEL_JOBS workers) and ``retry`` (failed jobs).
+
+Each worker claims one job at a time atomically, holds a lease renewed by a heartbeat while the
+handler runs, and records the outcome. A job whose worker died keeps an expiring lease and is
+claimed again; handlers are idempotent and resume from their saved progress. On stop (SIGTERM)
+workers stop claiming, running handlers stop at their next batch boundary, and their jobs go
+back to ``open`` with their progress kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import uuid as uuid_lib
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from connectra.errors import ConnectraError, InvalidJobType
+from connectra.jobs.context import Handler, Interrupted, JobContext, LeaseLost
+from connectra.store import jobs as jobs_repo
+from connectra.store.database import Store
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["first_time", "retry"]
+ContextFactory = Callable[[dict[str, Any], str, threading.Event], JobContext]
+
+
+def _error_text(exc: BaseException) -> str:
+    return exc.error if isinstance(exc, ConnectraError) else f"{type(exc).__name__}: {exc}"
+
+
+class Runner:
+    def __init__(
+        self,
+        kind: Kind,
+        store: Store,
+        handlers: Mapping[str, Handler],
+        make_context: ContextFactory,
+        *,
+        workers: int = 1,
+        tick_seconds: float = 300.0,
+        lease_seconds: float = 60.0,
+    ) -> None:
+        self.kind = kind
+        self.store = store
+        self.handlers = handlers
+        self.make_context = make_context
+        self.workers = workers
+        self.tick_seconds = tick_seconds
+        self.lease = timedelta(seconds=lease_seconds)
+        self.stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._name = f"{socket.gethostname()}:{kind}:{uuid_lib.uuid4().hex[:8]}"
+
+    def _claim(self, owner: str, uuid: str | None) -> dict[str, Any] | None:
+        with self.store.write() as conn:
+            if self.kind == "retry":
+                return jobs_repo.claim_retry(conn, owner, datetime.now(UTC), self.lease)
+            return jobs_repo.claim_first_time(conn, owner, datetime.now(UTC), self.lease, uuid)
+
+    def run_one(self, owner: str | None = None, *, uuid: str | None = None) -> bool:
+        """Claim and run one job (the given open one, if ``uuid``); False when none was due."""
+        owner = owner or f"{self._name}:0"
+        job = self._claim(owner, uuid)
+        if job is None:
+            return False
+        if self.stopping.is_set():  # claimed but not started: put it back
+            self._finish(job, owner, jobs_repo.OPEN)
+            return True
+        self._execute(job, owner)
+        return True
+
+    def _finish(self, job: dict[str, Any], owner: str, status: str, **values: Any) -> None:
+        with self.store.write() as conn:
+            jobs_repo.finish(conn, job["uuid"], owner, status, datetime.now(UTC), **values)
+
+    def _execute(self, job: dict[str, Any], owner: str) -> None:
+        with self.store.write() as conn:
+            jobs_repo.update_owned(
+                conn, job["uuid"], owner, status=jobs_repo.PROCESSING, updated_at=datetime.now(UTC)
+            )
+        ctx = self.make_context(job, owner, self.stopping)
+        beat_stop = threading.Event()
+        beat = threading.Thread(target=self._heartbeat, args=(job["uuid"], owner, beat_stop))
+        beat.start()
+        try:
+            handler = self.handlers.get(job["job_type"])
+            if handler is None:
+                raise InvalidJobType(f"unknown job_type {job['job_type']!r}")
+            response = handler(ctx)
+        except Interrupted:
+            log.info("job %s interrupted; back to open with its progress", job["uuid"])
+            self._finish(job, owner, jobs_repo.OPEN, job_response=ctx.response)
+        except LeaseLost:
+            log.warning("job %s: lease lost to another runner", job["uuid"])
+        except Exception as exc:  # any handler failure fails the job, with its reason
+            self._fail(ctx, owner, exc)
+        else:
+            self._finish(job, owner, jobs_repo.COMPLETED, job_response=response)
+        finally:
+            beat_stop.set()
+            beat.join()
+
+    def _fail(self, ctx: JobContext, owner: str, exc: BaseException) -> None:
+        log.warning("job %s failed: %s", ctx.uuid, _error_text(exc))
+        response = ctx.response
+        response["runtime_errors"] = [*response.get("runtime_errors", []), _error_text(exc)]
+        run_after = datetime.now(UTC) + timedelta(seconds=int(ctx.job["retry_interval"]))
+        self._finish(ctx.job, owner, jobs_repo.FAILED, job_response=response, run_after=run_after)
+
+    def _heartbeat(self, uuid: str, owner: str, done: threading.Event) -> None:
+        interval = self.lease.total_seconds() / 3
+        while not done.wait(interval):
+            with self.store.write() as conn:
+                now = datetime.now(UTC)
+                jobs_repo.update_owned(conn, uuid, owner, lease_expires_at=now + self.lease)
+
+    def _work(self, number: int) -> None:
+        owner = f"{self._name}:{number}"
+        while not self.stopping.is_set():
+            try:
+                ran = self.run_one(owner)
+            except Exception:  # the store failed: log, wait a tick, go on
+                log.exception("%s runner pass failed", self.kind)
+                ran = False
+            if not ran:
+                self.stopping.wait(self.tick_seconds)
+
+    def start(self) -> None:
+        for number in range(self.workers):
+            thread = threading.Thread(
+                target=self._work, args=(number,), name=f"{self.kind}-{number}"
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self.stopping.set()
+        for thread in self._threads:
+            thread.join(timeout)
