@@ -37,6 +37,12 @@ def test_health_needs_no_key(seeded: Seeded) -> None:
     assert body["indexer"]["pending"] == 0
 
 
+def test_signed_transfer_exemption_covers_only_its_own_routes(seeded: Seeded) -> None:
+    body = {"filter_key": "city"}
+    response = httpx.post(f"{seeded.server.base}/common/uploads/filters/data", json=body)
+    _error(response, 401, "UNAUTHORIZED")
+
+
 @pytest.mark.parametrize("headers", [{}, {"X-API-Key": "wrong"}, {"X-API-Key": ""}])
 def test_missing_or_wrong_key_is_401(seeded: Seeded, headers: dict[str, str]) -> None:
     response = httpx.post(f"{seeded.server.base}/contacts", json={}, headers=headers)

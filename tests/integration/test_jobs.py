@@ -121,7 +121,7 @@ def test_retries_wait_for_run_after(store: Store) -> None:
 def test_a_job_whose_worker_died_is_claimed_again(store: Store) -> None:
     uuid = _job(store, "noop")
     with store.write() as conn:  # a worker claimed it, then vanished: its lease ran out
-        past = NOW - timedelta(minutes=5)
+        past = datetime.now(UTC) - timedelta(minutes=5)
         assert jobs_repo.claim_first_time(conn, "dead-worker", past, timedelta(seconds=60))
     assert _runner(store, {"noop": lambda ctx: {"messages": "rescued"}}).run_one()
     job = _get(store, uuid)
@@ -131,7 +131,8 @@ def test_a_job_whose_worker_died_is_claimed_again(store: Store) -> None:
 def test_a_live_lease_is_not_taken(store: Store) -> None:
     _job(store, "noop")
     with store.write() as conn:
-        assert jobs_repo.claim_first_time(conn, "alive", NOW, timedelta(minutes=5))
+        now = datetime.now(UTC)
+        assert jobs_repo.claim_first_time(conn, "alive", now, timedelta(minutes=5))
     assert not _runner(store, {"noop": lambda ctx: {}}).run_one()
 
 
@@ -267,3 +268,35 @@ def test_bad_exports_fail_the_job(
     assert token in job["job_response"]["runtime_errors"][0]
     assert "s3_key" not in job["job_response"]
     assert objects.objects == {}
+
+
+def test_a_failed_batch_is_not_recorded_as_done(
+    store: Store, index: TantivyIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The retry re-imports the batch whose transaction failed (nothing is skipped)."""
+    from connectra.jobs import csv_import
+
+    settings, objects = _engines(store, index)
+    rows = list(DemoData(8).rows(200))
+    objects.objects[("default", "uploads/f.csv")] = _csv(rows)
+    uuid = _job(store, "insert_csv_file", {"s3_key": "uploads/f.csv"}, retries=1)
+    with store.write() as conn:
+        conn.execute(sa.text("UPDATE jobs SET retry_interval = 0"))
+    calls = 0
+    real = csv_import.upsert_csv_rows
+
+    def flaky(conn: Any, batch: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise RuntimeError("deadlock detected")
+        return real(conn, batch)
+
+    monkeypatch.setattr(csv_import, "upsert_csv_rows", flaky)
+    make_runner("first_time", settings, store, index, objects).run_one()
+    assert _get(store, uuid)["job_response"]["progress"]["batches"] == 2
+    assert make_runner("retry", settings, store, index, objects).run_one()
+    job = _get(store, uuid)
+    assert job["status"] == "completed"
+    with store.read() as conn:
+        assert entities.count_live(conn, CONTACT) == len({r["email"] for r in rows})

@@ -18,8 +18,17 @@ from connectra.errors import ConnectraError, PayloadTooLarge, RateLimitExceeded,
 OPEN_PATHS = frozenset({"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
 MAX_BODY_BYTES = 10 * 1024 * 1024
 # Authorised by their URL signature (checked by the route), not by X-API-Key; uploads may be big.
-SIGNED_PATHS = ("/common/uploads/", "/common/downloads/")
-UNLIMITED_BODY_PATHS = ("/common/uploads/",)
+# Exemptions name the method too: another route under the same prefix (say POST
+# /common/uploads/filters/data matching /common/{service}/...) must not slip through.
+SIGNED_ROUTES = (("PUT", "/common/uploads/"), ("GET", "/common/downloads/"))
+UNLIMITED_BODY_ROUTE = ("PUT", "/common/uploads/")
+
+
+def _signed(scope: Scope) -> bool:
+    return any(
+        scope["method"] == method and scope["path"].startswith(prefix)
+        for method, prefix in SIGNED_ROUTES
+    )
 
 
 def _error(error: ConnectraError, headers: dict[str, str] | None = None) -> Response:
@@ -84,7 +93,7 @@ class AuthRateLimitMiddleware:
             error = RateLimitExceeded("rate limit exceeded: too many requests, retry later")
             await _error(error, limits)(scope, receive, send)
             return
-        if not authorised and not scope["path"].startswith(SIGNED_PATHS):
+        if not authorised and not _signed(scope):
             await _error(Unauthorized("Invalid or missing API key"), limits)(scope, receive, send)
             return
 
@@ -106,7 +115,10 @@ class BodyLimitMiddleware:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(UNLIMITED_BODY_PATHS):
+        method, prefix = UNLIMITED_BODY_ROUTE
+        if scope["type"] != "http" or (
+            scope["method"] == method and scope["path"].startswith(prefix)
+        ):
             await self.app(scope, receive, send)
             return
         too_large = PayloadTooLarge(f"request body exceeds {self.max_bytes} bytes")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,7 +53,9 @@ class JobContext:
         if not jobs_repo.update_owned(conn, self.uuid, self.owner, job_response=response,
                                       updated_at=now):  # fmt: skip
             raise LeaseLost(self.uuid)
-        self.job["job_response"] = response
+        # A copy: the handler keeps changing its dict, and ctx.response must stay what was
+        # committed (a failed batch's progress must never be recorded as done).
+        self.job["job_response"] = copy.deepcopy(response)
 
     def check_stop(self) -> None:
         if self.stopping.is_set():

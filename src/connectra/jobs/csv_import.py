@@ -75,21 +75,21 @@ def _rows(
 
 
 class _Progress:
-    """Counts batches as they stream by; writes only those a previous attempt did not."""
+    """Resumes by line: rows up to the last committed line were written by an earlier attempt
+    (whatever BATCH_SIZE_FOR_INSERTION was then), so only later rows are batched again."""
 
     def __init__(self, ctx: JobContext) -> None:
         self.ctx = ctx
         self.response = ctx.response
         saved = self.response.get("progress", {})
-        self.done_batches = int(saved.get("batches", 0))
         self.done_line = int(saved.get("line", 0))
+        self.batches = int(saved.get("batches", 0))
         self.rows = int(saved.get("rows", 0))
-        self.batches = 0
         self.errors: list[str] = list(self.response.get("row_errors", []))
         self.pending_errors: list[str] = []
 
     def _merge_errors(self) -> None:
-        """Errors met again while skipping finished batches are already recorded."""
+        """Errors met again in the part an earlier attempt already read are recorded already."""
         for error in self.pending_errors:
             line = int(error.split(":", 1)[0].removeprefix("line "))
             if line > self.done_line and error not in self.errors:
@@ -97,19 +97,18 @@ class _Progress:
         self.pending_errors.clear()
 
     def batch(self, rows: list[dict[str, str]], line: int, read_bytes: int) -> None:
-        self.batches += 1
-        if self.batches <= self.done_batches:
-            return
         self.ctx.check_stop()
-        self.rows += len(rows)
         self._merge_errors()
         self.response["row_errors"] = self.errors
         self.response["progress"] = {
-            "rows": self.rows, "batches": self.batches, "line": line, "bytes": read_bytes,
+            "rows": self.rows + len(rows), "batches": self.batches + 1, "line": line,
+            "bytes": read_bytes,
         }  # fmt: skip
         with self.ctx.store.write() as conn:
             upsert_csv_rows(conn, rows)
             self.ctx.save(conn, self.response)
+        self.rows += len(rows)
+        self.batches += 1
         self.ctx.on_write()
 
     def result(self) -> dict[str, Any]:
@@ -136,6 +135,8 @@ def run_import(ctx: JobContext) -> dict[str, Any]:
         batch: list[dict[str, str]] = []
         line = 0
         for line, row in _rows(reader, header, progress.pending_errors):
+            if line <= progress.done_line:
+                continue  # committed by an earlier attempt
             batch.append(row)
             if len(batch) == size:
                 progress.batch(batch, line, counting.count)
