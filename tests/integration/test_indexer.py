@@ -94,7 +94,7 @@ def test_an_index_outage_loses_nothing(store: Store, tmp_path: Path) -> None:
         indexer.run_once()
     lag = indexer.lag()
     assert lag["pending"] > 0
-    assert lag["last_error"] == "OSError: index unavailable"
+    assert lag["last_error"] == "OSError"  # the type only: /health is public
     with store.read() as conn:
         attempts = conn.execute(sa.text("SELECT max(attempts) FROM index_outbox")).scalar_one()
     assert attempts >= 1

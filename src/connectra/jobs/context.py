@@ -36,6 +36,7 @@ class JobContext:
     settings: Settings
     stopping: threading.Event = field(default_factory=threading.Event)
     on_write: Callable[[], None] = lambda: None
+    lease_lost: threading.Event = field(default_factory=threading.Event)
 
     @property
     def uuid(self) -> str:
@@ -58,6 +59,8 @@ class JobContext:
         self.job["job_response"] = copy.deepcopy(response)
 
     def check_stop(self) -> None:
+        if self.lease_lost.is_set():
+            raise LeaseLost(self.uuid)
         if self.stopping.is_set():
             raise Interrupted(self.uuid)
 

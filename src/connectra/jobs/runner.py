@@ -84,7 +84,7 @@ class Runner:
             )
         ctx = self.make_context(job, owner, self.stopping)
         beat_stop = threading.Event()
-        beat = threading.Thread(target=self._heartbeat, args=(job["uuid"], owner, beat_stop))
+        beat = threading.Thread(target=self._heartbeat, args=(ctx, beat_stop))
         beat.start()
         try:
             handler = self.handlers.get(job["job_type"])
@@ -111,12 +111,23 @@ class Runner:
         run_after = datetime.now(UTC) + timedelta(seconds=int(ctx.job["retry_interval"]))
         self._finish(ctx.job, owner, jobs_repo.FAILED, job_response=response, run_after=run_after)
 
-    def _heartbeat(self, uuid: str, owner: str, done: threading.Event) -> None:
+    def _heartbeat(self, ctx: JobContext, done: threading.Event) -> None:
+        """Renew the lease; a failed renewal is retried at the next beat, a lost lease stops
+        the handler at its next batch (another runner owns the job now)."""
         interval = self.lease.total_seconds() / 3
         while not done.wait(interval):
-            with self.store.write() as conn:
-                now = datetime.now(UTC)
-                jobs_repo.update_owned(conn, uuid, owner, lease_expires_at=now + self.lease)
+            try:
+                with self.store.write() as conn:
+                    now = datetime.now(UTC)
+                    held = jobs_repo.update_owned(
+                        conn, ctx.uuid, ctx.owner, lease_expires_at=now + self.lease
+                    )
+            except Exception:  # the store hiccuped: keep beating
+                log.exception("heartbeat of job %s failed", ctx.uuid)
+                continue
+            if not held:
+                ctx.lease_lost.set()
+                return
 
     def _work(self, number: int) -> None:
         owner = f"{self._name}:{number}"

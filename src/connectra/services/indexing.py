@@ -111,17 +111,21 @@ class Indexer:
         now = datetime.now(UTC)
         with self.store.read() as conn:
             batch = outbox.due(conn, now, self.batch_size)
-            if not batch:
-                return 0
-            changes = collect_changes(conn, batch)
+        if not batch:
+            return 0
+        # Entries that failed before come back in ever smaller batches, so one entry the
+        # index keeps refusing is soon alone and holds nothing else back.
+        batch = batch[: max(1, self.batch_size >> batch[0].attempts)]
         ids = [entry.id for entry in batch]
         try:
+            with self.store.read() as conn:
+                changes = collect_changes(conn, batch)
             apply_changes(self.index, changes)
-        except Exception as exc:  # any index failure: keep the entries and try again later
-            self.last_error = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # any failure: keep the entries and try again later
+            self.last_error = type(exc).__name__
             attempts = max(entry.attempts for entry in batch)
             delay = self._backoff(attempts)
-            log.warning("index batch of %d failed (%s); retrying in %.1fs", len(ids), exc, delay)
+            log.warning("index batch of %d failed (%r); retrying in %.1fs", len(ids), exc, delay)
             with self.store.write() as conn:
                 outbox.postpone(conn, ids, datetime.now(UTC), timedelta(seconds=delay), str(exc))
             return len(ids)

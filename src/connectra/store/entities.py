@@ -43,7 +43,9 @@ def upsert(conn: sa.Connection, entity: Entity, rows: Sequence[Mapping[str, Any]
     # (as many rows per statement as the driver's parameter limit allows) from one cached
     # compiled form, which is far cheaper than compiling a fresh VALUES list per batch.
     stmt = stmt.on_conflict_do_update(index_elements=["uuid"], set_=updates).returning(table.c.id)
-    conn.execute(stmt, [dict(row) for row in rows]).all()
+    # Rows in uuid order: concurrent batches then lock shared rows in the same order and
+    # cannot deadlock each other on PostgreSQL.
+    conn.execute(stmt, sorted((dict(row) for row in rows), key=lambda row: row["uuid"])).all()
 
 
 def fetch_by_uuids(

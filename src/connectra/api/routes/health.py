@@ -39,6 +39,9 @@ def _index(index: SearchIndex) -> dict[str, Any]:
 def health(store: StoreDep, index: IndexDep, indexer: IndexerDep) -> Response:
     body: dict[str, Any] = {"store": _store(store), "index": _index(index)}
     if indexer is not None:
-        body["indexer"] = indexer.lag()
+        try:
+            body["indexer"] = indexer.lag()
+        except sa.exc.SQLAlchemyError as exc:
+            body["indexer"] = {"ok": False, "error": type(exc).__name__}
     ok = body["store"]["ok"] and body["index"]["ok"]
     return json_response({"status": "ok" if ok else "degraded", **body}, 200 if ok else 503)
