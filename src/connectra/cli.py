@@ -6,7 +6,6 @@ import shutil
 import signal
 import sys
 import threading
-import uuid as uuid_lib
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from connectra.jobs.runner import Kind
 from connectra.jobs.setup import make_runner
 from connectra.model.fake import DemoData
 from connectra.model.fields import CONTACT, entity_for_service
-from connectra.objects.base import ObjectStore
+from connectra.objects.base import ObjectStore, upload_key
 from connectra.objects.factory import open_objects
 from connectra.services.batch_upsert import upsert_csv_rows
 from connectra.services.indexing import Indexer
@@ -163,14 +162,14 @@ def _run_server(
     import uvicorn
 
     from connectra.api.app import create_app
-    from connectra.api.keys import resolve_api_keys
+    from connectra.api.keys import KEY_FILE, resolve_api_keys
     from connectra.api.ratelimit import make_rate_limiter
 
     settings = _settings(data_dir, database_url, connectra_host=host, connectra_port=port)
     engines = _engines(settings)
     keys = resolve_api_keys(settings)
     if keys.generated:
-        key_file = settings.connectra_data_dir / "api_key"
+        key_file = settings.connectra_data_dir / KEY_FILE
         click.echo(f"Generated API key (shown once, kept in {key_file}): {keys.generated}")
     indexer = Indexer(engines.store, engines.index) if with_indexer else None
     wake = indexer.wake if indexer is not None else (lambda: None)
@@ -358,7 +357,7 @@ def import_cmd(data_dir: Path | None, database_url: str | None, path: Path) -> N
     """Import a CSV file (the contract's import columns) as an insert_csv_file job."""
     settings = _settings(data_dir, database_url)
     engines = _engines(settings)
-    key = f"{settings.s3_upload_file_path_prifix.rstrip('/')}/{uuid_lib.uuid4()}_{path.name}"
+    key = upload_key(settings.s3_upload_file_path_prifix, path.name)
     with path.open("rb") as source, engines.objects.open_write(key) as target:
         shutil.copyfileobj(source, target, 1024 * 1024)
     lines = sum(1 for _ in path.open("rb")) - 1

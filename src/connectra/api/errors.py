@@ -9,9 +9,13 @@ from fastapi.responses import Response
 from connectra.errors import ConnectraError
 
 
-def error_response(error: ConnectraError) -> Response:
+def error_response(error: ConnectraError, headers: dict[str, str] | None = None) -> Response:
+    """Error style A (CONTRACT.md §d.2), for handlers and middleware alike."""
     return Response(
-        orjson.dumps(error.envelope()), status_code=error.status, media_type="application/json"
+        orjson.dumps(error.envelope()),
+        status_code=error.status,
+        media_type="application/json",
+        headers=headers,
     )
 
 

@@ -7,13 +7,13 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import orjson
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from connectra.api.errors import error_response
 from connectra.api.ratelimit import RateLimiter
-from connectra.errors import ConnectraError, PayloadTooLarge, RateLimitExceeded, Unauthorized
+from connectra.errors import PayloadTooLarge, RateLimitExceeded, Unauthorized
 
 OPEN_PATHS = frozenset({"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -28,15 +28,6 @@ def _signed(scope: Scope) -> bool:
     return any(
         scope["method"] == method and scope["path"].startswith(prefix)
         for method, prefix in SIGNED_ROUTES
-    )
-
-
-def _error(error: ConnectraError, headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        orjson.dumps(error.envelope()),
-        status_code=error.status,
-        media_type="application/json",
-        headers=headers,
     )
 
 
@@ -91,10 +82,12 @@ class AuthRateLimitMiddleware:
         if not decision.allowed:
             limits["Retry-After"] = str(max(1, math.ceil(decision.retry_after)))
             error = RateLimitExceeded("rate limit exceeded: too many requests, retry later")
-            await _error(error, limits)(scope, receive, send)
+            await error_response(error, limits)(scope, receive, send)
             return
         if not authorised and not _signed(scope):
-            await _error(Unauthorized("Invalid or missing API key"), limits)(scope, receive, send)
+            await error_response(Unauthorized("Invalid or missing API key"), limits)(
+                scope, receive, send
+            )
             return
 
         async def send_with_limits(message: Message) -> None:
@@ -124,7 +117,7 @@ class BodyLimitMiddleware:
         too_large = PayloadTooLarge(f"request body exceeds {self.max_bytes} bytes")
         declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await _error(too_large)(scope, receive, send)
+            await error_response(too_large)(scope, receive, send)
             return
         seen = 0
         started = False
@@ -147,7 +140,7 @@ class BodyLimitMiddleware:
             await self.app(scope, counted_receive, tracking_send)
         except _BodyTooLarge:
             if not started:
-                await _error(too_large)(scope, receive, send)
+                await error_response(too_large)(scope, receive, send)
 
 
 class _BodyTooLarge(Exception):

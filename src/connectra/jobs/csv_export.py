@@ -25,6 +25,7 @@ from connectra.objects.base import export_key
 from connectra.store import entities
 from connectra.vql.ast import Page
 from connectra.vql.validate import parse_search
+from connectra.vql.values import format_timestamp
 
 _IGNORED_KEYS = ("order_by", "cursor", "search_after", "page", "limit", "company_config")
 
@@ -35,7 +36,7 @@ def cell(value: Any) -> str:
     if isinstance(value, list):
         return ",".join(str(item) for item in value)
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return format_timestamp(value)
     return str(value)
 
 

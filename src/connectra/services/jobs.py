@@ -18,6 +18,7 @@ from connectra.errors import (
 from connectra.model.identity import parse_uuid
 from connectra.store import jobs as jobs_repo
 from connectra.store.database import Store
+from connectra.vql.values import format_timestamp
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
@@ -28,9 +29,7 @@ def job_json(row: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in jobs_repo.PUBLIC_COLUMNS:
         value = row[name]
-        out[name] = (
-            value.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if isinstance(value, datetime) else value
-        )
+        out[name] = format_timestamp(value) if isinstance(value, datetime) else value
     return out
 
 

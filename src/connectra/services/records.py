@@ -6,9 +6,9 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
-
-def _timestamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+from connectra.errors import CompanyNotFound, ContactNotFound, NotFound
+from connectra.model.fields import CONTACT, Entity
+from connectra.vql.values import format_timestamp
 
 
 def row_json(row: Mapping[str, Any], shown: Collection[str] | None = None) -> dict[str, Any]:
@@ -20,5 +20,12 @@ def row_json(row: Mapping[str, Any], shown: Collection[str] | None = None) -> di
             continue
         if shown is not None and key not in shown:
             continue
-        out[key] = _timestamp(value) if isinstance(value, datetime) else value
+        out[key] = format_timestamp(value) if isinstance(value, datetime) else value
     return out
+
+
+def not_found(entity: Entity) -> NotFound:
+    """The contract's 404 for a uuid with no live record."""
+    error = ContactNotFound if entity is CONTACT else CompanyNotFound
+    label = "Contact" if entity is CONTACT else "Company"
+    return error(f"{label} with identifier 'specified UUID' not found")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectra.errors import CompanyNotFound, ContactNotFound, NotFound, ValidationError
+from connectra.errors import ValidationError
 from connectra.index.base import SearchIndex
 from connectra.model.fields import COMPANY, CONTACT, Entity
 from connectra.model.identity import parse_uuid
-from connectra.services.records import row_json
+from connectra.services.records import not_found, row_json
 from connectra.store import entities
 from connectra.store.database import Store
 from connectra.vql import cursor
@@ -81,12 +81,6 @@ def parse_select_columns(entity: Entity, raw: str | None) -> tuple[str, ...] | N
     return tuple(dict.fromkeys(names)) or None
 
 
-def _not_found(entity: Entity) -> NotFound:
-    error = ContactNotFound if entity is CONTACT else CompanyNotFound
-    label = "Contact" if entity is CONTACT else "Company"
-    return error(f"{label} with identifier 'specified UUID' not found")
-
-
 def get_record(
     store: Store, entity: Entity, raw_uuid: str, select_columns: str | None
 ) -> dict[str, Any]:
@@ -96,5 +90,5 @@ def get_record(
     with store.read() as conn:
         rows = entities.fetch_by_uuids(conn, entity, [uuid], _fetch_columns(entity, selected))
     if uuid not in rows:
-        raise _not_found(entity)
+        raise not_found(entity)
     return row_json(rows[uuid], _shown(entity, selected))

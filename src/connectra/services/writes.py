@@ -17,9 +17,7 @@ import sqlalchemy as sa
 
 from connectra.errors import (
     BatchTooLarge,
-    CompanyNotFound,
     Conflict,
-    ContactNotFound,
     EmptyPayload,
     NotFound,
     PageSizeExceeded,
@@ -29,7 +27,7 @@ from connectra.model.fields import COMPANY, CONTACT, Entity
 from connectra.model.identity import company_uuid, contact_uuid, parse_uuid
 from connectra.model.validation import clean_input, immutable_fields, require
 from connectra.services.filter_values import record_filter_values
-from connectra.services.records import row_json
+from connectra.services.records import not_found, row_json
 from connectra.store import entities, outbox
 from connectra.store.database import Store
 
@@ -37,12 +35,6 @@ log = logging.getLogger(__name__)
 
 BULK_MAX = 1000
 BATCH_UPSERT_MAX = 100
-
-
-def _not_found(entity: Entity) -> NotFound:
-    if entity is CONTACT:
-        return ContactNotFound("Contact with identifier 'specified UUID' not found")
-    return CompanyNotFound("Company with identifier 'specified UUID' not found")
 
 
 def _full_row(entity: Entity, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -114,7 +106,7 @@ def update(store: Store, entity: Entity, raw_uuid: str, body: Any) -> dict[str, 
     with store.write() as conn:
         existing = entities.fetch_by_uuids(conn, entity, [uuid], for_update=True).get(uuid)
         if existing is None:
-            raise _not_found(entity)
+            raise not_found(entity)
         merged = _merge(entity, existing, values, datetime.now(UTC))
         if entity is CONTACT:
             _require_company(conn, merged.get("company_id"))
@@ -128,7 +120,7 @@ def delete(store: Store, entity: Entity, raw_uuid: str) -> None:
     uuid = parse_uuid(raw_uuid, path="uuid")
     with store.write() as conn:
         if not entities.soft_delete(conn, entity, uuid, datetime.now(UTC)):
-            raise _not_found(entity)
+            raise not_found(entity)
         outbox.enqueue(conn, entity.name, [uuid])
 
 

@@ -23,9 +23,13 @@ def from_micros(micros: int) -> datetime:
     )
 
 
+def format_timestamp(moment: datetime) -> str:
+    """RFC 3339 in UTC with microseconds: ``2025-12-10T11:20:05.605686Z`` (every response)."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def format_micros(micros: int) -> str:
-    """RFC 3339 with microseconds: ``2025-12-10T11:20:05.605686Z``."""
-    return from_micros(micros).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return format_timestamp(from_micros(micros))
 
 
 def parse_date(value: object) -> int:

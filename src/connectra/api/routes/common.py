@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from connectra.api.deps import IndexerDep, StoreDep, json_response
+from connectra.api.deps import StoreDep, json_response, wake_indexer
 from connectra.api.schemas import ERRORS
 from connectra.errors import BatchTooLarge, EmptyPayload, ValidationError
 from connectra.services.batch_upsert import upsert_csv_rows
@@ -118,11 +118,10 @@ def common_router() -> APIRouter:
         ),
         openapi_extra=_request_body(),
     )
-    def batch_upsert(rows: BatchRows, store: StoreDep, indexer: IndexerDep) -> Response:
+    def batch_upsert(rows: BatchRows, store: StoreDep, request: Request) -> Response:
         with store.write() as conn:
             result = upsert_csv_rows(conn, rows)
-        if indexer is not None:
-            indexer.wake()
+        wake_indexer(request)
         return json_response(
             {
                 "success": True,
