@@ -36,23 +36,24 @@ IndexDep = Annotated[SearchIndex, Depends(get_index)]
 IndexerDep = Annotated[Indexer | None, Depends(get_indexer)]
 
 
-async def read_json(request: Request) -> Any:
+async def json_body(request: Request, example: str = "{...}") -> Any:
     """The body as JSON whatever the Content-Type (clients often omit it); empty → 400."""
     raw = await request.body()
     if not raw.strip():
-        raise ValidationError("a JSON body is required", path="$")
+        raise ValidationError(f"a JSON body is required: {example}", path="$")
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise ValidationError(f"invalid JSON: {exc}", path="$") from None
 
 
+async def read_json(request: Request) -> Any:
+    return await json_body(request)
+
+
 async def read_vql(request: Request) -> VQLRequest:
     """A VQL body (send ``{}`` to match everything)."""
-    raw = await request.body()
-    if not raw.strip():
-        raise ValidationError("a JSON body is required (send {} to match everything)", path="$")
-    return parse_request(await read_json(request))
+    return parse_request(await json_body(request, "send {} to match everything"))
 
 
 def wake_indexer(request: Request) -> None:

@@ -63,33 +63,12 @@ class CompanyConfig(BaseModel):
 
 
 class VQLRequest(BaseModel):
-    """A list or count request; ``search_after`` is accepted for ``cursor``."""
+    """A list or count request; ``search_after`` is accepted for ``cursor``.
 
-    model_config = ConfigDict(
-        extra="ignore",
-        json_schema_extra={
-            "examples": [
-                {
-                    "where": {
-                        "text_matches": {
-                            "must": [
-                                {
-                                    "text_value": "engineer",
-                                    "filter_key": "title",
-                                    "search_type": "shuffle",
-                                    "fuzzy": True,
-                                }
-                            ]
-                        },
-                        "keyword_match": {"must": {"seniority": ["senior", "manager"]}},
-                        "range_query": {"must": {"company_employees_count": {"gte": 50}}},
-                    },
-                    "order_by": [{"order_by": "created_at", "order_direction": "desc"}],
-                    "limit": 25,
-                }
-            ]
-        },
-    )
+    Examples that run against the demo data live with the routes (api/routes/reads.py).
+    """
+
+    model_config = _IGNORE
 
     where: Where | None = None
     order_by: list[OrderBy] | None = None

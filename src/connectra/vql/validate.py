@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import pydantic
 
@@ -41,16 +41,24 @@ def json_path(loc: tuple[int | str, ...]) -> str:
     return path
 
 
-def parse_request(body: object) -> VQLRequest:
-    """Structural validation; the first problem becomes a 400 naming its path."""
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+
+def validate_model(model: type[M], body: object) -> M:
+    """A JSON object as ``model``; the first problem becomes a 400 naming its path."""
     if not isinstance(body, Mapping):
         raise ValidationError("the request body must be a JSON object", path="$")
     try:
-        return VQLRequest.model_validate(body)
+        return model.model_validate(body)
     except pydantic.ValidationError as exc:
         first = exc.errors()[0]
         path = json_path(first["loc"]) or "$"
         raise ValidationError(f"{path}: {first['msg']}", path=path, field=path) from None
+
+
+def parse_request(body: object) -> VQLRequest:
+    """Structural validation of a VQL body."""
+    return validate_model(VQLRequest, body)
 
 
 def compile_search(request: VQLRequest, entity: Entity) -> Search:

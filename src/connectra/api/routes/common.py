@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from connectra.api.deps import StoreDep, json_response, wake_indexer
+from connectra.api.deps import StoreDep, json_body, json_response, wake_indexer
 from connectra.api.schemas import ERRORS
 from connectra.errors import BatchTooLarge, EmptyPayload, ValidationError
 from connectra.services.batch_upsert import upsert_csv_rows
@@ -86,14 +85,7 @@ def parse_rows(body: object) -> list[dict[str, str]]:
 
 async def read_batch_rows(request: Request) -> list[dict[str, str]]:
     """The body parsed whatever the Content-Type (clients often omit it)."""
-    raw = await request.body()
-    if not raw.strip():
-        raise ValidationError('a JSON body is required: {"data": [...]}', path="$")
-    try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise ValidationError(f"invalid JSON: {exc}", path="$") from None
-    return parse_rows(body)
+    return parse_rows(await json_body(request, '{"data": [...]}'))
 
 
 BatchRows = Annotated[list[dict[str, str]], Depends(read_batch_rows)]

@@ -6,18 +6,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import orjson
-import pydantic
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from connectra.api.deps import IndexDep, StoreDep, json_response
+from connectra.api.deps import IndexDep, StoreDep, json_body, json_response
 from connectra.api.schemas import ERRORS, ErrorResponse, ListResponse
-from connectra.errors import ValidationError
 from connectra.model.fields import COMPANY, CONTACT, Entity
 from connectra.services import filters as filters_service
-from connectra.vql.validate import json_path
+from connectra.vql.validate import validate_model
 
 
 class FilterValuesRequest(BaseModel):
@@ -43,21 +40,8 @@ def _filter_values_schema() -> dict[str, Any]:
 
 async def read_filter_values_request(request: Request) -> FilterValuesRequest:
     """The body parsed whatever the Content-Type, like VQL bodies; problems name their path."""
-    raw = await request.body()
-    if not raw.strip():
-        raise ValidationError('a JSON body is required: {"filter_key": "..."}', path="$")
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise ValidationError(f"invalid JSON: {exc}", path="$") from None
-    if not isinstance(data, dict):
-        raise ValidationError("the request body must be a JSON object", path="$")
-    try:
-        return FilterValuesRequest.model_validate(data)
-    except pydantic.ValidationError as exc:
-        first = exc.errors()[0]
-        path = json_path(first["loc"]) or "$"
-        raise ValidationError(f"{path}: {first['msg']}", path=path, field=path) from None
+    data = await json_body(request, '{"filter_key": "..."}')
+    return validate_model(FilterValuesRequest, data)
 
 
 FilterValuesBody = Annotated[FilterValuesRequest, Depends(read_filter_values_request)]
