@@ -208,7 +208,9 @@ def test_bulk_limits(store: Store) -> None:
     _error(lambda: writes.bulk_upsert(store, CONTACT, {"a": 1}), ValidationError)
     _error(lambda: writes.bulk_upsert(store, COMPANY, [ACME] * 1001), BatchTooLarge)
     _error(
-        lambda: writes.bulk_upsert(store, COMPANY, [ACME] * 101, limit=writes.BATCH_UPSERT_MAX),
+        lambda: writes.bulk_upsert(
+            store, COMPANY, [ACME] * 101, limit=writes.BATCH_UPSERT_MAX, too_many=PageSizeExceeded
+        ),
         PageSizeExceeded,
     )
 

@@ -472,6 +472,8 @@ class _Sorter:
         phys, target = self.phys[level], targets[level]
         tied = _must(query, self._equal(phys, target))
         first = self._after(tied, level + 1, targets, n)
+        if len(first) >= n:
+            return first  # the page is full before anything strictly later is needed
         later = self._later(phys, target, level)
         if later is None:
             return first

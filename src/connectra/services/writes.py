@@ -20,7 +20,6 @@ from connectra.errors import (
     Conflict,
     EmptyPayload,
     NotFound,
-    PageSizeExceeded,
     ValidationError,
 )
 from connectra.model.fields import COMPANY, CONTACT, Entity
@@ -187,7 +186,14 @@ def _bulk_values(entity: Entity, record: Any, index: int) -> dict[str, Any]:
     return values
 
 
-def bulk_upsert(store: Store, entity: Entity, records: Any, *, limit: int = BULK_MAX) -> BulkResult:
+def bulk_upsert(
+    store: Store,
+    entity: Entity,
+    records: Any,
+    *,
+    limit: int = BULK_MAX,
+    too_many: type[ValidationError] = BatchTooLarge,
+) -> BulkResult:
     """Validate every record, report the invalid ones, upsert the rest by uuid in one
     transaction with one multi-row statement. A soft-deleted record with that uuid is revived."""
     if records is None or (isinstance(records, list) and not records):
@@ -195,8 +201,7 @@ def bulk_upsert(store: Store, entity: Entity, records: Any, *, limit: int = BULK
     if not isinstance(records, list):
         raise ValidationError(f"{entity.plural} must be an array", path=entity.plural)
     if len(records) > limit:
-        error = BatchTooLarge if limit == BULK_MAX else PageSizeExceeded
-        raise error(f"at most {limit} {entity.plural} per call, got {len(records)}")
+        raise too_many(f"at most {limit} {entity.plural} per call, got {len(records)}")
     result = BulkResult(total_count=len(records))
     valid: dict[str, tuple[int, dict[str, Any]]] = {}
     for i, record in enumerate(records):

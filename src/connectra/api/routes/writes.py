@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from connectra.api.deps import JSONBody, StoreDep, json_response, wake_indexer
 from connectra.api.schemas import ERRORS, ErrorResponse
+from connectra.errors import PageSizeExceeded
 from connectra.model.fields import CONTACT, ColumnType, Entity
 from connectra.services import writes
 
@@ -80,7 +81,10 @@ def write_router(entity: Entity) -> APIRouter:
 
     @router.post("/batch-upsert", openapi_extra=bare)
     def batch_upsert(body: JSONBody, store: StoreDep, request: Request) -> Response:
-        result = writes.bulk_upsert(store, entity, body, limit=writes.BATCH_UPSERT_MAX)
+        # The original's bare-array route answered ERR_PAGE_SIZE_EXCEEDED over 100 (§d.2).
+        result = writes.bulk_upsert(
+            store, entity, body, limit=writes.BATCH_UPSERT_MAX, too_many=PageSizeExceeded
+        )
         wake_indexer(request)
         return _bulk_response(result)
 
