@@ -46,6 +46,9 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         f"baseline load: COPY {base['copy_seconds']:.1f} s + indexes {base['index_seconds']:.1f} s"
         f" + VACUUM ANALYZE {base['analyze_seconds']:.1f} s = {base['seconds']:.1f} s "
         f"({base['rows_per_second']:,.0f} rows/s), table+indexes {_size(base['size_bytes'])}",
+        f"export (export_csv_file job, {len(result['export']['columns'])} columns): "
+        f"{result['export']['rows']:,} rows in {result['export']['seconds']:.1f} s, "
+        f"{result['export']['rows_per_second']:,.0f} rows/s (= live contacts)",
         f"peak RSS of the benchmark process: {_size(result['peak_rss_bytes'])}",
     ]
 
@@ -59,6 +62,26 @@ def print_report(result: dict[str, Any]) -> None:
     print("-" * len(_HEADER))
     for entry in result["classes"]:
         print(class_line(entry))
+    print()
+    if result.get("http"):
+        print_http(result["http"])
+
+
+_HTTP_HEADER = (
+    f"{'HTTP scenario (wrk)':<24} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} "
+    f"{'p99 ms':>8} {'errors':>6}"
+)
+
+
+def print_http(rows: list[dict[str, Any]]) -> None:
+    print(_HTTP_HEADER)
+    print("-" * len(_HTTP_HEADER))
+    for row in rows:
+        print(
+            f"{row['scenario']:<24} {row['connections']:>5} {row['rps']:>9,.1f} "
+            f"{row['p50_ms']:>8.2f} {row['p95_ms']:>8.2f} {row['p99_ms']:>8.2f} "
+            f"{row['errors']:>6}"
+        )
     print()
 
 

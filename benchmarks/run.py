@@ -2,9 +2,13 @@
 
     python benchmarks/run.py --contacts 100000 --repeat 20
     python benchmarks/run.py --quick          # 10k contacts, 3 runs: a correctness check
+    connectra bench --quick                   # the same, from a checkout
 
 Both sides load the same generated CSV and answer the same query classes; their results must
-agree (totals, sorted pages, facet values), otherwise the run exits 1 naming the class.
+agree (totals, sorted pages, facet values), otherwise the run exits 1 naming the class. The same
+run also times the export job (rows/s; its row count must equal the live contacts, else exit 1)
+and, when wrk is on PATH, HTTP req/s and latency of a real ``connectra api`` at 1 and 16
+connections on the same store and index.
 """
 
 from __future__ import annotations
@@ -27,7 +31,9 @@ from baseline_queries import BaselineRunner
 from classes import CLASSES, Kind, QueryClass
 from compare import Outcome, disagreements
 from connectra_side import ConnectraRunner, Phase, build_index, import_csv
+from export_bench import ExportMismatch, measure_export
 from generate import DATA_DIR, ensure_csv
+from http_bench import measure_http, wrk_available
 from measure import Timing, dir_size_bytes, elapsed_ms, peak_rss_bytes, rate
 from report import print_report, write_json
 
@@ -52,6 +58,7 @@ class Options:
     pg_url: str
     data_dir: Path
     out: Path | None
+    http_seconds: int
 
 
 def parse_args(argv: list[str] | None) -> Options:
@@ -69,6 +76,10 @@ def parse_args(argv: list[str] | None) -> Options:
     )
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="generated CSV files")
     parser.add_argument("--out", type=Path, help="JSON result (default benchmarks/results/...)")
+    parser.add_argument(
+        "--http-seconds", type=int, help="wrk duration per scenario and connection count "
+        "(default 10, 2 with --quick; 0 skips the HTTP part)"
+    )  # fmt: skip
     args = parser.parse_args(argv)
     return Options(
         contacts=10_000 if args.quick else args.contacts,
@@ -79,7 +90,9 @@ def parse_args(argv: list[str] | None) -> Options:
         pg_url=args.pg_url,
         data_dir=args.data_dir,
         out=args.out,
-    )
+        http_seconds=args.http_seconds if args.http_seconds is not None else
+        (2 if args.quick else 10),
+    )  # fmt: skip
 
 
 def open_store(options: Options, scratch: Path, stack: ExitStack) -> Store:
@@ -243,17 +256,34 @@ def default_out(options: Options, started: datetime) -> Path:
     return RESULTS_DIR / f"{kind}_{options.store}_{stamp}.json"
 
 
+def http_part(options: Options, runner: ConnectraRunner, scratch: Path) -> list[dict[str, Any]]:
+    """wrk against a real server on the same store and index; [] (with a notice) if skipped."""
+    if options.http_seconds <= 0:
+        print("HTTP part skipped (--http-seconds 0)", flush=True)
+        return []
+    if not wrk_available():
+        print("NOTICE: wrk not found on PATH (apt-get install wrk): HTTP part skipped", flush=True)
+        return []
+    runner.index.close()  # `connectra api` only reads; no writer of ours stays open
+    print("starting connectra api for the HTTP part ...", flush=True)
+    url = runner.store.engine.url.render_as_string(hide_password=False)
+    return measure_http(url, scratch / "index", scratch, options.http_seconds)
+
+
 def run(options: Options) -> dict[str, Any]:
     started = datetime.now(UTC)
     csv_path = ensure_csv(options.contacts, options.seed, options.data_dir)
     with ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="connectra-bench-")))
         connectra, facts = load_connectra(options, csv_path, scratch, stack)
+        print("exporting every contact through the export_csv_file job ...", flush=True)
+        export = measure_export(connectra.store, connectra.index, scratch)
         base, base_facts = load_baseline(options, csv_path, stack)
         classes = []
         for query in CLASSES:
             print(f"measuring {query.name} ...", flush=True)
             classes.append(measure_class(query, connectra, base, options.repeat))
+        http = http_part(options, connectra, scratch)
     return {
         "benchmark": "in-process",
         "started_at": started.isoformat(),
@@ -269,6 +299,8 @@ def run(options: Options) -> dict[str, Any]:
         "baseline_load": base_facts,
         "peak_rss_bytes": peak_rss_bytes(),
         "classes": classes,
+        "export": export,
+        **({"http": http} if http else {}),
     }
 
 
@@ -284,7 +316,11 @@ def report_disagreements(result: dict[str, Any]) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
-    result = run(options)
+    try:
+        result = run(options)
+    except ExportMismatch as exc:
+        print(f"\n!!! EXPORT MISMATCH: {exc} !!!", file=sys.stderr)
+        return 1
     out = options.out or default_out(options, datetime.fromisoformat(result["started_at"]))
     write_json(result, out)
     print_report(result)

@@ -1,4 +1,4 @@
-"""The ``connectra`` command line: migrate, serve, seed."""
+"""The ``connectra`` command line: serve and scale-out processes, migrations, data, jobs, bench."""
 
 from __future__ import annotations
 
@@ -411,6 +411,22 @@ def export_cmd(data_dir: Path | None, database_url: str | None, vql_path: Path, 
         shutil.copyfileobj(source, target, 1024 * 1024)
     click.echo(f"{job['job_response']['messages']} to {out_path}")
     engines.close()
+
+
+@cli.command("bench", context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def bench(args: tuple[str, ...]) -> None:
+    """Run benchmarks/run.py of this checkout with ARGS (try: connectra bench --help)."""
+    import subprocess
+
+    script = Path(__file__).parents[2] / "benchmarks" / "run.py"
+    if not script.is_file():
+        raise click.ClickException(
+            f"{script} not found: the benchmarks ship with the repository, not the package; "
+            "run this from a source checkout"
+        )
+    done = subprocess.run([sys.executable, str(script), *args], check=False)  # noqa: S603
+    sys.exit(done.returncode)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -66,3 +67,20 @@ def test_quick_benchmark_agrees_with_the_baseline(pg_url: str, tmp_path: Path) -
         assert entry["counts_match"], (name, entry["problems"])
         assert entry["connectra_result"]["total"] == entry["baseline_result"]["total"], name
         assert len(entry["connectra"]["runs_ms"]) == 3, name
+
+    export = result["export"]
+    assert export["rows"] == export["live_contacts"] == 10_000
+    assert export["rows_per_second"] > 0
+    if shutil.which("wrk") is None:
+        assert "http" not in result
+        assert "wrk not found" in done.stdout
+    else:
+        http = result["http"]
+        assert {row["connections"] for row in http} == {1, 16}
+        assert {row["scenario"] for row in http} == {
+            "combined_sorted_page3", "count_combined", "count_all"
+        }  # fmt: skip
+        for row in http:
+            assert row["requests"] > 0, row
+            assert row["errors"] == 0, row
+            assert row["seconds"] == 2, row
