@@ -84,3 +84,16 @@ def _wait_up(base: str, process: subprocess.Popen[bytes]) -> None:
         except httpx.TransportError:
             time.sleep(0.1)
     raise AssertionError("server did not start")
+
+
+def assert_error(
+    response: httpx.Response, status: int, code: str, token: str | None = None
+) -> dict:  # type: ignore[type-arg]
+    """The contract's error envelope with this status, error_code and (optional) ERR token."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["success"] is False
+    assert body["error_code"] == code
+    if token:
+        assert body["error"].startswith(token + ": ")
+    return dict(body)

@@ -9,6 +9,7 @@ import orjson
 import pytest
 
 from tests.acceptance.conftest import Seeded
+from tests.acceptance.server import assert_error
 
 SERVICES = {"contact": 13, "company": 14}
 DEFINITION_KEYS = {
@@ -26,16 +27,6 @@ def _post(seeded: Seeded, path: str, body: Any = None, **kwargs: Any) -> httpx.R
         if body is None:
             return client.post(path, **kwargs)
         return client.post(path, json=body, **kwargs)
-
-
-def _error(response: httpx.Response, status: int, code: str, token: str | None = None) -> dict:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["success"] is False
-    assert body["error_code"] == code
-    if token:
-        assert body["error"].startswith(token + ": ")
-    return body
 
 
 def _values(seeded: Seeded, service: str, body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -69,7 +60,7 @@ def test_unknown_service_is_400(seeded: Seeded) -> None:
         _get(seeded, "/common/people/filters"),
         _post(seeded, "/common/people/filters/data", {"filter_key": "city"}),
     ):
-        _error(response, 400, "VALIDATION_ERROR", "ERR_UNSUPPORTED_SERVICE")
+        assert_error(response, 400, "VALIDATION_ERROR", "ERR_UNSUPPORTED_SERVICE")
 
 
 @pytest.mark.parametrize(
@@ -79,7 +70,7 @@ def test_unknown_service_is_400(seeded: Seeded) -> None:
 )  # fmt: skip
 def test_filter_routes_need_a_key(seeded: Seeded, method: str, path: str) -> None:
     response = httpx.request(method, f"{seeded.server.base}{path}", json={"filter_key": "city"})
-    _error(response, 401, "UNAUTHORIZED")
+    assert_error(response, 401, "UNAUTHORIZED")
 
 
 # -- values ---------------------------------------------------------------------------------
@@ -139,7 +130,7 @@ def test_values_errors(
     seeded: Seeded, body: Any, status: int, code: str, token: str | None, path: str | None
 ) -> None:
     for route in ("/common/contact/filters/data", "/contacts/filters/data"):
-        error = _error(_post(seeded, route, body), status, code, token)
+        error = assert_error(_post(seeded, route, body), status, code, token)
         if path:
             assert error["details"]["path"] == path
 
@@ -150,7 +141,7 @@ def test_values_errors(
     [(b"", "JSON body is required"), (b"{bad", "invalid JSON"), (b"[1]", "JSON object")],
 )
 def test_bad_bodies_are_400(seeded: Seeded, route: str, content: bytes, fragment: str) -> None:
-    error = _error(_post(seeded, route, content=content), 400, "VALIDATION_ERROR")
+    error = assert_error(_post(seeded, route, content=content), 400, "VALIDATION_ERROR")
     assert fragment in error["error"]
 
 
@@ -177,7 +168,9 @@ def _row(n: int, **extra: str) -> dict[str, str]:
 def test_batch_upsert_validation(
     seeded: Seeded, body: dict[str, Any], token: str | None, path: str
 ) -> None:
-    error = _error(_post(seeded, "/common/batch-upsert", body), 400, "VALIDATION_ERROR", token)
+    error = assert_error(
+        _post(seeded, "/common/batch-upsert", body), 400, "VALIDATION_ERROR", token
+    )
     assert error["details"]["path"] == path
 
 

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from tests.acceptance.conftest import Seeded
+from tests.acceptance.server import assert_error
 
 SORTED = [
     {"order_by": "company_employees_count", "order_direction": "desc"},
@@ -20,16 +21,6 @@ def _post(seeded: Seeded, path: str, body: Any, **kwargs: Any) -> httpx.Response
         return client.post(path, json=body, **kwargs)
 
 
-def _error(response: httpx.Response, status: int, code: str, token: str | None = None) -> dict:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["success"] is False
-    assert body["error_code"] == code
-    if token:
-        assert body["error"].startswith(token + ": ")
-    return body
-
-
 def test_health_needs_no_key(seeded: Seeded) -> None:
     body = httpx.get(f"{seeded.server.base}/health").json()
     assert body["status"] == "ok"
@@ -40,13 +31,13 @@ def test_health_needs_no_key(seeded: Seeded) -> None:
 def test_signed_transfer_exemption_covers_only_its_own_routes(seeded: Seeded) -> None:
     body = {"filter_key": "city"}
     response = httpx.post(f"{seeded.server.base}/common/uploads/filters/data", json=body)
-    _error(response, 401, "UNAUTHORIZED")
+    assert_error(response, 401, "UNAUTHORIZED")
 
 
 @pytest.mark.parametrize("headers", [{}, {"X-API-Key": "wrong"}, {"X-API-Key": ""}])
 def test_missing_or_wrong_key_is_401(seeded: Seeded, headers: dict[str, str]) -> None:
     response = httpx.post(f"{seeded.server.base}/contacts", json={}, headers=headers)
-    _error(response, 401, "UNAUTHORIZED")
+    assert_error(response, 401, "UNAUTHORIZED")
 
 
 def test_every_configured_key_works(seeded: Seeded) -> None:
@@ -68,8 +59,12 @@ def test_list_with_and_without_slash(seeded: Seeded) -> None:
 
 @pytest.mark.parametrize("path", ["/contacts", "/contacts/count", "/companies/count"])
 def test_page_limits_on_list_and_count(seeded: Seeded, path: str) -> None:
-    _error(_post(seeded, path, {"limit": 101}), 400, "VALIDATION_ERROR", "ERR_PAGE_SIZE_EXCEEDED")
-    _error(_post(seeded, path, {"page": 11}), 400, "VALIDATION_ERROR", "ERR_PAGE_OUT_OF_RANGE")
+    assert_error(
+        _post(seeded, path, {"limit": 101}), 400, "VALIDATION_ERROR", "ERR_PAGE_SIZE_EXCEEDED"
+    )
+    assert_error(
+        _post(seeded, path, {"page": 11}), 400, "VALIDATION_ERROR", "ERR_PAGE_OUT_OF_RANGE"
+    )
     assert _post(seeded, path, {"limit": 100, "page": 10}).status_code == 200
 
 
@@ -80,7 +75,7 @@ def test_page_limits_on_list_and_count(seeded: Seeded, path: str) -> None:
 def test_bad_bodies_are_400(seeded: Seeded, content: bytes, fragment: str) -> None:
     with seeded.server.client() as client:
         response = client.post("/contacts", content=content)
-    assert fragment in _error(response, 400, "VALIDATION_ERROR")["error"]
+    assert fragment in assert_error(response, 400, "VALIDATION_ERROR")["error"]
 
 
 @pytest.mark.parametrize(
@@ -103,7 +98,7 @@ def test_bad_bodies_are_400(seeded: Seeded, content: bytes, fragment: str) -> No
 )  # fmt: skip
 def test_validation_errors_name_the_path(seeded: Seeded, body: Any, path: str) -> None:
     for route in ("/contacts", "/contacts/count"):
-        error = _error(_post(seeded, route, body), 400, "VALIDATION_ERROR")
+        error = assert_error(_post(seeded, route, body), 400, "VALIDATION_ERROR")
         assert error["details"]["path"] == path
 
 
@@ -198,12 +193,14 @@ def test_get_by_uuid(seeded: Seeded) -> None:
         assert got["data"]["uuid"] == uuid
         projected = client.get(f"/contacts/{uuid}", params={"select_columns": " title , ,email"})
         assert set(projected.json()["data"]) <= {"title", "email", "company_id"}
-        _error(client.get(f"/contacts/{uuid}?select_columns=title,bogus"), 400, "VALIDATION_ERROR")
-        _error(client.get("/contacts/not-a-uuid"), 400, "VALIDATION_ERROR")
+        assert_error(
+            client.get(f"/contacts/{uuid}?select_columns=title,bogus"), 400, "VALIDATION_ERROR"
+        )
+        assert_error(client.get("/contacts/not-a-uuid"), 400, "VALIDATION_ERROR")
         missing = client.get("/companies/6aa7dce4-330b-52d2-b4c5-605eb4e65a23")
-        _error(missing, 404, "NOT_FOUND", "ERR_COMPANY_NOT_FOUND")
+        assert_error(missing, 404, "NOT_FOUND", "ERR_COMPANY_NOT_FOUND")
         deleted = client.get(f"/contacts/{seeded.deleted_contact}")
-        _error(deleted, 404, "NOT_FOUND", "ERR_CONTACT_NOT_FOUND")
+        assert_error(deleted, 404, "NOT_FOUND", "ERR_CONTACT_NOT_FOUND")
 
 
 def test_soft_deleted_rows_never_listed_or_counted(seeded: Seeded) -> None:
@@ -243,7 +240,7 @@ def test_body_over_10_mib_is_413(seeded: Seeded) -> None:
     big = b'{"where": {}, "pad": "' + b"x" * (10 * 1024 * 1024) + b'"}'
     with seeded.server.client() as client:
         response = client.post("/contacts", content=big)
-    _error(response, 413, "PAYLOAD_TOO_LARGE")
+    assert_error(response, 413, "PAYLOAD_TOO_LARGE")
 
 
 def test_openapi_documents_vql(seeded: Seeded) -> None:
