@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -88,7 +89,7 @@ def _wait_up(base: str, process: subprocess.Popen[bytes]) -> None:
 
 def assert_error(
     response: httpx.Response, status: int, code: str, token: str | None = None
-) -> dict:  # type: ignore[type-arg]
+) -> dict[str, Any]:
     """The contract's error envelope with this status, error_code and (optional) ERR token."""
     assert response.status_code == status, response.text
     body = response.json()
