@@ -25,8 +25,8 @@ from connectra.index.elastic_dsl import (
     terms_body,
 )
 from connectra.model.fields import COMPANY, CONTACT, Entity, FieldKind
+from connectra.model.text import ngrams
 from connectra.vql import reference
-from connectra.vql.analysis import ngrams
 from connectra.vql.ast import AnyOf, Page, Query, Range, SortKey, Terms, Text, TextMode
 from connectra.vql.validate import parse_search
 

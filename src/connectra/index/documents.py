@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from connectra.model.fields import Entity, FieldKind, IndexField
-from connectra.vql.analysis import lower
-from connectra.vql.values import epoch_micros
+from connectra.model.text import lower
+from connectra.model.timestamps import epoch_micros
 
 
 def _source(field: IndexField, row: Mapping[str, Any], company: Mapping[str, Any] | None) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 
 from connectra.errors import SearchEngineError
 from connectra.model.fields import Entity, FieldKind, IndexField
-from connectra.vql.analysis import auto_fuzziness, lower, tokens
+from connectra.model.text import auto_fuzziness, lower, tokens
 from connectra.vql.ast import (
     AnyOf,
     Clause,

@@ -2,7 +2,7 @@
 
 How the contract's semantics map onto tantivy 0.27:
 
-* Text is tokenised in Python (:func:`connectra.vql.analysis.tokens`) and indexed with the
+* Text is tokenised in Python (:func:`connectra.model.text.tokens`) and indexed with the
   ``whitespace`` tokenizer, so tantivy and the reference matcher see the same words. The
   ``<field>__ng`` sub-field holds one value per token through an n-gram tokenizer, so grams never
   cross words. Keyword fields hold lower-cased raw values.
@@ -33,8 +33,8 @@ import tantivy
 from connectra.errors import SearchEngineError
 from connectra.index.base import Document, Hit, SearchResult, TermCount
 from connectra.model.fields import Entity, FieldKind, IndexField
+from connectra.model.text import auto_fuzziness, lower, ngrams, phrase_matches, tokens
 from connectra.vql import reference
-from connectra.vql.analysis import auto_fuzziness, lower, ngrams, phrase_matches, tokens
 from connectra.vql.ast import (
     AnyOf,
     Clause,

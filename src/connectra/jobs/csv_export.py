@@ -21,11 +21,11 @@ from connectra.errors import (
 )
 from connectra.jobs.context import JobContext
 from connectra.model.fields import Entity, entity_for_service
+from connectra.model.timestamps import format_timestamp
 from connectra.objects.base import export_key
 from connectra.store import entities
 from connectra.vql.ast import Page
 from connectra.vql.validate import parse_search
-from connectra.vql.values import format_timestamp
 
 _IGNORED_KEYS = ("order_by", "cursor", "search_after", "page", "limit", "company_config")
 

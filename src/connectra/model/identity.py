@@ -7,6 +7,7 @@ import uuid
 
 from connectra.errors import ValidationError
 from connectra.model.normalize import lower_identifier
+from connectra.model.text import lower
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -31,7 +32,7 @@ def filter_value_uuid(filter_key: str, service: str, value: str) -> str:
     Lower-casing the value makes "Austin" and "austin" one dropdown entry (the first one
     written is the one shown), since matching is case-insensitive everywhere (§0.2.1).
     """
-    return _uuid5(filter_key, service, value.lower())
+    return _uuid5(filter_key, service, lower(value))
 
 
 def parse_uuid(value: object, *, path: str) -> str:

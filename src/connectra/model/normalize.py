@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from connectra.model.text import lower
+
 INT64_MAX = 2**63 - 1
 PLACEHOLDER = "_"
 _WHITESPACE = re.compile(r"\s+")
@@ -54,7 +56,7 @@ def to_int64(value: str) -> int:
 
 def lower_identifier(value: str) -> str:
     """Identifiers (email, LinkedIn URLs, domains, uuids) are trimmed and lower-cased."""
-    return value.strip().lower()
+    return lower(value.strip())
 
 
 def domain_from_email(email: str) -> str:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from connectra.model.fields import COMPANY, Entity
 from connectra.model.identity import filter_value_uuid
+from connectra.model.text import lower
 from connectra.store import filters as filters_repo
 
 
@@ -35,7 +36,7 @@ def record_filter_values(
     for record in records:
         for key in keys:
             for value, display in _values(entity, key, record):
-                seen = (key, value.lower())  # the uuid ignores case too: first spelling wins
+                seen = (key, lower(value))  # the uuid ignores case too: first spelling wins
                 if seen not in rows:
                     rows[seen] = {
                         "uuid": filter_value_uuid(key, entity.name, value),

@@ -33,6 +33,7 @@ from connectra.model.fields import (
     FieldKind,
     entity_for_service,
 )
+from connectra.model.text import lower
 from connectra.store import filter_queries as queries
 from connectra.store.database import Store
 from connectra.store.filter_queries import FilterDefinition, ValueCount
@@ -185,7 +186,7 @@ def _join_term_counts(
     counts = {term.value: term.count for term in terms}
     found: list[ValueCount] = []
     for row in stored:
-        count = counts.pop(queries.fold(row.value), 0)  # pop: a folded value is listed once
+        count = counts.pop(lower(row.value), 0)  # pop: a folded value is listed once
         if count:
             found.append(ValueCount(row.value, row.display_value, count))
     return found

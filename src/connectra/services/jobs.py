@@ -16,9 +16,9 @@ from connectra.errors import (
     ValidationError,
 )
 from connectra.model.identity import parse_uuid
+from connectra.model.timestamps import format_timestamp
 from connectra.store import jobs as jobs_repo
 from connectra.store.database import Store
-from connectra.vql.values import format_timestamp
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100

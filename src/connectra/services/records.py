@@ -8,7 +8,7 @@ from typing import Any
 
 from connectra.errors import CompanyNotFound, ContactNotFound, NotFound
 from connectra.model.fields import CONTACT, Entity
-from connectra.vql.values import format_timestamp
+from connectra.model.timestamps import format_timestamp
 
 
 def row_json(row: Mapping[str, Any], shown: Collection[str] | None = None) -> dict[str, Any]:

@@ -22,8 +22,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from connectra.model.fields import Column, ColumnType, Entity
+from connectra.model.text import lower
 from connectra.store.tables import ENTITY_TABLES, filters, filters_data
-from connectra.vql.analysis import lower
 
 LIKE_ESCAPE = "\\"
 _SQLITE_FOLD = "connectra_lower"
@@ -66,19 +66,14 @@ class ValueCount:
 
 def like_pattern(search: str) -> str:
     """``%<search>%`` with the search folded and its wildcards taken literally."""
-    escaped = fold(search)
+    escaped = lower(search)
     for char in (LIKE_ESCAPE, "%", "_"):
         escaped = escaped.replace(char, LIKE_ESCAPE + char)
     return f"%{escaped}%"
 
 
-def fold(text: str) -> str:
-    """Lower case as the search index folds it; ASCII (the common case) takes the fast path."""
-    return text.lower() if text.isascii() else lower(text)
-
-
 def _fold_or_none(text: str | None) -> str | None:
-    return None if text is None else fold(text)
+    return None if text is None else lower(text)
 
 
 def _fold(conn: sa.Connection, expr: Any) -> Any:

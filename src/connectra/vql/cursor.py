@@ -13,8 +13,8 @@ from datetime import datetime
 from connectra.errors import ValidationError
 from connectra.model.fields import FieldKind
 from connectra.model.identity import UUID_RE
+from connectra.model.timestamps import epoch_micros, format_micros
 from connectra.vql.ast import SortKey, SortValue
-from connectra.vql.values import epoch_micros, format_micros
 
 _TIE = "|"
 

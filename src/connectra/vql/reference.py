@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from connectra.model.fields import Entity, FieldKind
-from connectra.vql.analysis import fuzzy_equal, lower, ngrams, phrase_matches, tokens
+from connectra.model.text import fuzzy_equal, lower, ngrams, phrase_matches, tokens
 from connectra.vql.ast import (
     AnyOf,
     Clause,

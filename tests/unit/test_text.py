@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from connectra.vql.analysis import (
+from connectra.model.text import (
     _WORD,
     auto_fuzziness,
     fuzzy_equal,
