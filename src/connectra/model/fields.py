@@ -131,7 +131,7 @@ COMPANY = Entity(
         Column("facebook_url"),
         Column("twitter_url"),
         Column("company_name_for_emails"),
-        Column("phone_number"),
+        Column("phone_number", phone=True),
         Column("latest_funding"),
         Column("latest_funding_amount", ColumnType.BIGINT),
         Column("last_raised_at"),

@@ -2,7 +2,7 @@
 
 Input hygiene first: unknown keys are ignored, ``null``, blank strings and the placeholder
 ``"_"`` mean "absent". Then types and formats are checked (errors name the JSON path), and
-values are normalised: strings trimmed, identifiers lower-cased, contact phones cleaned.
+values are normalised: strings trimmed, identifiers lower-cased, phones cleaned.
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def _normalise(entity: Entity, values: dict[str, Any]) -> None:
         assert column is not None
         if column.identifier:
             values[name] = value.lower()
-        elif column.phone and entity is CONTACT:
+        elif column.phone:
             values[name] = clean_phone(value) or None
     if entity is COMPANY and values.get("website") and not values.get("normalized_domain"):
         values["normalized_domain"] = domain_from_website(values["website"]) or None

@@ -31,6 +31,7 @@ DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 MAX_PAGE = 10
 _BOUNDS = ("gte", "gt", "lte", "lt")
+_UNKNOWN_KEY = "unknown key (check its spelling against the request schema)"
 
 
 def json_path(loc: tuple[int | str, ...]) -> str:
@@ -53,7 +54,8 @@ def validate_model(model: type[M], body: object) -> M:
     except pydantic.ValidationError as exc:
         first = exc.errors()[0]
         path = json_path(first["loc"]) or "$"
-        raise ValidationError(f"{path}: {first['msg']}", path=path, field=path) from None
+        message = _UNKNOWN_KEY if first["type"] == "extra_forbidden" else first["msg"]
+        raise ValidationError(f"{path}: {message}", path=path, field=path) from None
 
 
 def parse_request(body: object) -> VQLRequest:
