@@ -9,7 +9,6 @@ import threading
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,14 +24,16 @@ from connectra.jobs.runner import Kind
 from connectra.jobs.setup import make_runner
 from connectra.model.fake import DemoData
 from connectra.model.fields import CONTACT, entity_for_service
-from connectra.objects.base import ObjectStore, upload_key
+from connectra.objects.base import ObjectStore
 from connectra.objects.factory import open_objects
-from connectra.services.batch_upsert import upsert_csv_rows
+from connectra.services import batch_upsert as batch_service
+from connectra.services import jobs as job_service
+from connectra.services import search as search_service
+from connectra.services import transfers
 from connectra.services.indexing import Indexer
 from connectra.services.indexing import reindex as rebuild
 from connectra.settings import Settings, load_settings
-from connectra.store import entities, migrate
-from connectra.store import jobs as jobs_repo
+from connectra.store import migrate
 from connectra.store.database import Store
 from connectra.vql.validate import parse_search
 
@@ -243,16 +244,14 @@ def seed(data_dir: Path | None, database_url: str | None, count: int, seed: int,
     """Load a realistic demo dataset from a fixed seed."""
     settings = _settings(data_dir, database_url, batch_size_for_insertion=batch_size)
     store = _migrated_store(settings)
-    with store.read() as conn:
-        existing = entities.count_live(conn, CONTACT)
+    existing = search_service.count_stored(store, CONTACT)
     if if_empty and existing:
         click.echo(f"store already holds {existing} contacts; not seeding")
         return
     rows = DemoData(seed).rows(count)
     with tqdm(total=count, unit="row", disable=None) as bar:
         while batch := list(islice(rows, settings.batch_size_for_insertion)):
-            with store.write() as conn:
-                upsert_csv_rows(conn, batch)
+            batch_service.batch_upsert(store, batch)
             bar.update(len(batch))
     click.echo(f"seeded {count} demo contacts")
 
@@ -324,30 +323,20 @@ def jobs_retry(data_dir: Path | None, database_url: str | None) -> None:
 def _run_job_here(engines: Engines, settings: Settings, job_type: str, data: dict[str, Any],
                   total: int, unit: str) -> dict[str, Any]:  # fmt: skip
     """Create a job and run it in this process, with a progress bar fed by its saved progress."""
-    with engines.store.write() as conn:
-        job = jobs_repo.create(conn, job_type, data, 0, datetime.now(UTC))
+    job = job_service.submit(engines.store, job_service.NewJob(job_type, data, 0))
     runner = make_runner("first_time", settings, engines.store, engines.index, engines.objects)
     with tqdm(total=total or None, unit=unit, disable=None) as bar:
         worker = threading.Thread(target=runner.run_one, kwargs={"uuid": job["uuid"]})
         worker.start()
         while worker.is_alive():
             worker.join(0.5)
-            bar.n = _progress_rows(engines.store, job["uuid"])
+            bar.n = job_service.progress_rows(job_service.get_job(engines.store, job["uuid"]))
             bar.refresh()
-    with engines.store.read() as conn:
-        finished = jobs_repo.get(conn, job["uuid"])
-    assert finished is not None
-    if finished["status"] != jobs_repo.COMPLETED:
+    finished = job_service.get_job(engines.store, job["uuid"])
+    if finished["status"] != job_service.COMPLETED:
         errors = finished["job_response"].get("runtime_errors", [])
         raise click.ClickException(f"job {job['uuid']} failed: {'; '.join(errors)}")
     return finished
-
-
-def _progress_rows(store: Store, uuid: str) -> int:
-    with store.read() as conn:
-        job = jobs_repo.get(conn, uuid)
-    progress = (job or {}).get("job_response", {}).get("progress", {})
-    return int(progress.get("rows", 0))
 
 
 @cli.command("import")
@@ -357,9 +346,8 @@ def import_cmd(data_dir: Path | None, database_url: str | None, path: Path) -> N
     """Import a CSV file (the contract's import columns) as an insert_csv_file job."""
     settings = _settings(data_dir, database_url)
     engines = _engines(settings)
-    key = upload_key(settings.s3_upload_file_path_prifix, path.name)
-    with path.open("rb") as source, engines.objects.open_write(key) as target:
-        shutil.copyfileobj(source, target, 1024 * 1024)
+    with path.open("rb") as source:
+        key = transfers.store_file(engines.objects, settings, source, path.name)
     lines = sum(1 for _ in path.open("rb")) - 1
     job = _run_job_here(engines, settings, "insert_csv_file", {"s3_key": key}, lines, "row")
     click.echo(job["job_response"].get("messages", "done"))
@@ -403,7 +391,9 @@ def export_cmd(data_dir: Path | None, database_url: str | None, vql_path: Path, 
     Indexer(engines.store, engines.index).drain()
     vql = orjson.loads(vql_path.read_bytes())
     entity = entity_for_service(service)
-    total = engines.index.count(entity, parse_search({"where": vql.get("where")}, entity).query)
+    total = search_service.count_records(
+        engines.index, entity, parse_search({"where": vql.get("where")}, entity)
+    )
     job = _run_job_here(engines, settings, "export_csv_file", {"service": service, "vql": vql},
                         total, "row")  # fmt: skip
     key = job["job_response"]["s3_key"]

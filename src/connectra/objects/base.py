@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import BinaryIO, Protocol
 
 from connectra.errors import ConfigurationError, FilenameRequired, ValidationError
+from connectra.objects.signing import UrlSigner
 
 MAX_KEY_BYTES = 1024  # S3's limit, applied everywhere so that every store accepts the same keys
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")  # control characters, lone surrogates
@@ -33,7 +34,14 @@ class ObjectStore(Protocol):
 
     ``bucket=None`` means the store's default bucket (``S3_BUCKET``; the root directory locally).
     Every failure of the storage itself is an :class:`~connectra.errors.ObjectStorageError`.
+
+    ``url_signer`` is a declared capability: the signer of URLs that point at this server's own
+    transfer routes (a local directory), or None for a store whose URLs go elsewhere (S3's
+    presigned URLs), in which case this server takes no transfers for it.
     """
+
+    @property
+    def url_signer(self) -> UrlSigner | None: ...
 
     def check_key(self, key: str) -> str:
         """The key if it is relative, normalised and inside the prefix; else ValidationError."""

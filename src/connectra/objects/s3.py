@@ -53,6 +53,8 @@ def s3_client(settings: Settings) -> Any:
 class S3ObjectStore:
     """Streaming reads, multipart writes and presigned URLs; ``bucket`` defaults to S3_BUCKET."""
 
+    url_signer = None  # presigned URLs go to S3 itself, never through this server
+
     def __init__(
         self, client: Any, bucket: str, prefix: str, *, part_size: int = PART_SIZE
     ) -> None:

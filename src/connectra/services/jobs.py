@@ -25,6 +25,7 @@ from connectra.store.database import Store
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 DEFAULT_RETRY_COUNT = 0
+COMPLETED = jobs_repo.COMPLETED
 
 
 def job_json(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -122,11 +123,22 @@ def parse_retrigger(body: Any) -> Retrigger:
     return Retrigger(body.get("data", body.get("job_data")), _retry_count(body))
 
 
-def create_job(store: Store, body: Any) -> dict[str, Any]:
-    job = parse_new_job(body)
+def submit(store: Store, job: NewJob) -> dict[str, Any]:
+    """Queue a job (status ``open``) and return its row."""
     with store.write() as conn:
         row = jobs_repo.create(conn, job.job_type, job.data, job.retry_count, datetime.now(UTC))
     return job_json(row)
+
+
+def create_job(store: Store, body: Any) -> dict[str, Any]:
+    return submit(store, parse_new_job(body))
+
+
+def progress_rows(job: Mapping[str, Any]) -> int:
+    """Rows a running or finished job has handled so far (its saved progress)."""
+    response = job.get("job_response")
+    progress = response.get("progress", {}) if isinstance(response, Mapping) else {}
+    return int(progress.get("rows", 0))
 
 
 def list_jobs(store: Store, body: Any) -> list[dict[str, Any]]:

@@ -70,6 +70,12 @@ def count_records(index: SearchIndex, entity: Entity, search: Search) -> int:
     return index.count(entity, search.query)
 
 
+def count_stored(store: Store, entity: Entity) -> int:
+    """Live records in the store (whatever the index holds yet)."""
+    with store.read() as conn:
+        return entities.count_live(conn, entity)
+
+
 def parse_select_columns(entity: Entity, raw: str | None) -> tuple[str, ...] | None:
     """``?select_columns=a,b``: trimmed, empties dropped, each a known column."""
     names = [name.strip() for name in (raw or "").split(",") if name.strip()]

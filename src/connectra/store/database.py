@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from connectra.store.engine import WRITE_OPTION, make_engine
+from connectra.store.migrate import current_revision
 
 
 class Store:
@@ -37,6 +39,16 @@ class Store:
             conn.execution_options(**{WRITE_OPTION: True})
             with conn.begin():
                 yield conn
+
+    def ping(self) -> dict[str, Any]:
+        """Whether the database answers, with its engine and migration revision; a failure is
+        reported by its type only (never a message that could hold a DSN)."""
+        try:
+            with self.read() as conn:
+                conn.execute(sa.text("SELECT 1"))
+            return {"ok": True, "engine": self.dialect, "revision": current_revision(self.engine)}
+        except sa.exc.SQLAlchemyError as exc:
+            return {"ok": False, "engine": self.dialect, "error": type(exc).__name__}
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from typing import Annotated, Any, BinaryIO
+from typing import Annotated, Any
 from urllib.parse import quote
 
-import anyio
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
 from connectra.api.deps import json_response
 from connectra.api.schemas import ERRORS, ErrorResponse
-from connectra.errors import NotFound, S3KeyRequired
-from connectra.objects.base import ObjectStore, check_bucket, upload_key
-from connectra.objects.signing import UrlSigner
+from connectra.objects.base import ObjectStore
+from connectra.services import transfers
 from connectra.settings import Settings
 
-READ_CHUNK = 256 * 1024
-WRITE_BATCH = 1024 * 1024  # request chunks are gathered into writes of about this size
 _SIGNED: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorResponse, "description": "FORBIDDEN: bad or expired URL signature"},
     404: {
@@ -59,22 +54,13 @@ def get_objects(request: Request) -> ObjectStore:
     return objects
 
 
-ObjectsDep = Annotated[ObjectStore, Depends(get_objects)]
-
-
-def _lifetime(request: Request) -> tuple[int, str]:
-    """``S3_UPLOAD_URL_TTL_HOURS`` in seconds and as the contract's ``"<H>h0m0s"``."""
+def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
-    hours = settings.s3_upload_url_ttl_hours
-    return hours * 3600, f"{hours}h0m0s"
+    return settings
 
 
-def _signer(store: ObjectStore) -> UrlSigner:
-    """Only stores whose URLs point at this server (the local directory) take transfers here."""
-    signer = getattr(store, "url_signer", None)
-    if not isinstance(signer, UrlSigner):
-        raise NotFound("this server stores objects in S3: use the presigned URL")
-    return signer
+ObjectsDep = Annotated[ObjectStore, Depends(get_objects)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def objects_router() -> APIRouter:
@@ -87,14 +73,12 @@ def objects_router() -> APIRouter:
         summary="A URL that takes one PUT of a file (no API key needed on it)",
     )
     def upload_url(
-        request: Request, store: ObjectsDep, filename: str | None = None, bucket: str | None = None
+        store: ObjectsDep,
+        settings: SettingsDep,
+        filename: str | None = None,
+        bucket: str | None = None,
     ) -> Response:
-        settings: Settings = request.app.state.settings
-        key = upload_key(settings.s3_upload_file_path_prifix, filename)
-        seconds, expires_in = _lifetime(request)
-        url = store.upload_url(key, seconds, bucket or None)
-        body = {"success": True, "upload_url": url, "s3_key": key, "expires_in": expires_in}
-        return json_response(body)
+        return json_response(transfers.upload_link(store, settings, filename, bucket))
 
     @router.get(
         "/download-url",
@@ -103,17 +87,12 @@ def objects_router() -> APIRouter:
         responses={404: _SIGNED[404]},
     )
     def download_url(
-        request: Request, store: ObjectsDep, s3_key: str | None = None, bucket: str | None = None
+        store: ObjectsDep,
+        settings: SettingsDep,
+        s3_key: str | None = None,
+        bucket: str | None = None,
     ) -> Response:
-        if not s3_key:
-            raise S3KeyRequired("s3_key is required", field="s3_key", path="s3_key")
-        key = store.check_key(s3_key)
-        if not store.exists(key, bucket or None):
-            raise NotFound(f"object {key!r} not found")
-        seconds, expires_in = _lifetime(request)
-        url = store.download_url(key, seconds, bucket or None)
-        body = {"success": True, "download_url": url, "s3_key": key, "expires_in": expires_in}
-        return json_response(body)
+        return json_response(transfers.download_link(store, settings, s3_key, bucket))
 
     @router.put(
         "/uploads/{key:path}",
@@ -130,9 +109,8 @@ def objects_router() -> APIRouter:
         signature: str | None = None,
         bucket: str | None = None,
     ) -> Response:
-        bucket = check_bucket(bucket or None)
-        _signer(store).verify("PUT", store.check_key(key), bucket, expires, signature)
-        await _receive(store, key, bucket, request.stream())
+        key, checked = transfers.verify_transfer(store, "PUT", key, bucket, expires, signature)
+        await transfers.receive(store, key, checked, request.stream())
         return json_response({"success": True, "s3_key": key})
 
     @router.get(
@@ -147,55 +125,12 @@ def objects_router() -> APIRouter:
         signature: str | None = None,
         bucket: str | None = None,
     ) -> Response:
-        bucket = check_bucket(bucket or None)
-        _signer(store).verify("GET", store.check_key(key), bucket, expires, signature)
-        if not store.exists(key, bucket):
-            raise NotFound(f"object {key!r} not found")
+        key, checked = transfers.verify_transfer(store, "GET", key, bucket, expires, signature)
         name = quote(key.rsplit("/", 1)[-1], safe="")
         return StreamingResponse(
-            _chunks(store.open_read(key, bucket)),
+            transfers.send(store, key, checked),
             media_type="application/octet-stream",
             headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
         )
 
     return router
-
-
-async def _receive(
-    store: ObjectStore, key: str, bucket: str | None, chunks: AsyncIterator[bytes]
-) -> None:
-    """Stream the body into the store; file I/O runs in worker threads, never on the loop.
-
-    Any failure, client disconnect or cancellation discards the partial object (shielded, so
-    that a cancelled request still cleans up).
-    """
-    writing = store.open_write(key, bucket)
-    handle: BinaryIO = await anyio.to_thread.run_sync(writing.__enter__)
-    try:
-        await _copy(chunks, handle)
-    except BaseException as exc:
-        with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(writing.__exit__, type(exc), exc, exc.__traceback__)
-        raise
-    with anyio.CancelScope(shield=True):
-        await anyio.to_thread.run_sync(writing.__exit__, None, None, None)
-
-
-async def _copy(chunks: AsyncIterator[bytes], handle: BinaryIO) -> None:
-    pending: list[bytes] = []
-    size = 0
-    async for chunk in chunks:
-        pending.append(chunk)
-        size += len(chunk)
-        if size >= WRITE_BATCH:
-            await anyio.to_thread.run_sync(handle.write, b"".join(pending))
-            pending, size = [], 0
-    if pending:
-        await anyio.to_thread.run_sync(handle.write, b"".join(pending))
-
-
-def _chunks(reader: BinaryIO) -> Iterator[bytes]:
-    """Starlette iterates this in a worker thread; the reader closes when it ends or is dropped."""
-    with reader:
-        while chunk := reader.read(READ_CHUNK):
-            yield chunk

@@ -1,0 +1,35 @@
+"""Health of the parts: store, index and the indexer's lag (``GET /health``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from connectra.index.base import SearchIndex
+from connectra.model.fields import ENTITIES
+from connectra.services.indexing import Indexer
+from connectra.store.database import Store
+from connectra.vql.ast import Query
+
+
+def _index(index: SearchIndex) -> dict[str, Any]:
+    try:
+        documents = {e.plural: index.count(e, Query()) for e in ENTITIES.values()}
+    except Exception as exc:  # report, never fail the health answer itself
+        return {"ok": False, "engine": type(index).__name__, "error": type(exc).__name__}
+    return {"ok": True, "engine": type(index).__name__, "documents": documents}
+
+
+def report(
+    store: Store, index: SearchIndex, indexer: Indexer | None
+) -> tuple[bool, dict[str, Any]]:
+    """(every part ok, the body): ``status`` is ``ok`` or ``degraded``."""
+    body: dict[str, Any] = {"store": store.ping(), "index": _index(index)}
+    if indexer is not None:
+        try:
+            body["indexer"] = indexer.lag()
+        except sa.exc.SQLAlchemyError as exc:
+            body["indexer"] = {"ok": False, "error": type(exc).__name__}
+    ok = bool(body["store"]["ok"] and body["index"]["ok"])
+    return ok, {"status": "ok" if ok else "degraded", **body}
