@@ -17,7 +17,7 @@ from connectra.errors import ValidationError
 from connectra.index.base import SearchIndex
 from connectra.index.documents import build_document
 from connectra.index.memory import MemoryIndex
-from connectra.index.tantivy_index import TantivyIndex
+from connectra.index.tantivy import TantivyIndex
 from connectra.model.fields import CONTACT
 from connectra.vql import cursor
 from connectra.vql.ast import Page

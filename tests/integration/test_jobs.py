@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from connectra.index.tantivy_index import TantivyIndex
+from connectra.index.tantivy import TantivyIndex
 from connectra.jobs.context import JobContext
 from connectra.jobs.runner import Runner
 from connectra.jobs.setup import HANDLERS, make_runner
