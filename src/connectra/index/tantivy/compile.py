@@ -13,10 +13,21 @@ import tantivy
 
 from connectra.errors import SearchEngineError
 from connectra.index.tantivy.directory import EntityIndex
+from connectra.index.tantivy.keyword_range import keyword_range_query
 from connectra.index.tantivy.queries import Occur, all_docs, either, must
 from connectra.model.fields import FieldKind
 from connectra.model.text import auto_fuzziness, lower, ngrams, phrase_matches, tokens
-from connectra.vql.ast import AnyOf, Clause, Node, Query, Range, Terms, Text, TextMode
+from connectra.vql.ast import (
+    AnyOf,
+    Clause,
+    KeywordRange,
+    Node,
+    Query,
+    Range,
+    Terms,
+    Text,
+    TextMode,
+)
 
 
 class Compiler:
@@ -53,13 +64,20 @@ class Compiler:
             if not clause.values:
                 return tantivy.Query.empty_query()
             return tantivy.Query.term_set_query(self.schema, clause.field, list(clause.values))
-        if isinstance(clause, Range):
-            if clause.low is not None and clause.high is not None and clause.low > clause.high:
-                return tantivy.Query.empty_query()
-            return tantivy.Query.range_query(
-                self.schema, clause.field, tantivy.FieldType.Integer, clause.low, clause.high
-            )
+        if isinstance(clause, Range | KeywordRange):
+            return self._range(clause)
         raise SearchEngineError(f"tantivy cannot compile {type(clause).__name__}")
+
+    def _range(self, clause: Range | KeywordRange) -> Any:
+        if isinstance(clause, KeywordRange):
+            field = self.entity.index_field(clause.field)
+            assert field is not None
+            return keyword_range_query(self.searcher, self.schema, field, clause)
+        if clause.low is not None and clause.high is not None and clause.low > clause.high:
+            return tantivy.Query.empty_query()
+        return tantivy.Query.range_query(
+            self.schema, clause.field, tantivy.FieldType.Integer, clause.low, clause.high
+        )
 
     def _word(self, field: str, word: str, fuzzy: bool) -> Any:
         distance = auto_fuzziness(word) if fuzzy else 0

@@ -22,9 +22,24 @@ NGRAM_TOKENIZER = "connectra_ngram"
 
 
 def prefix_code(text: str) -> int:
-    """The first 8 UTF-8 bytes as a signed 64-bit integer that sorts like the string."""
-    head = text.encode("utf-8")[:8].ljust(8, b"\0")
+    """The first 8 UTF-8 bytes as a signed 64-bit integer that sorts like the string.
+
+    A strictly greater code means a strictly greater string; equal codes need the strings.
+    (``surrogatepass``: a lone surrogate from a JSON escape still encodes in code point order.)
+    """
+    head = text.encode("utf-8", "surrogatepass")[:8].ljust(8, b"\0")
     return int.from_bytes(head, "big") - 2**63
+
+
+def char_prefix(text: str) -> str:
+    """The longest prefix of whole characters within the first 8 UTF-8 bytes: every string with
+    the same :func:`prefix_code` starts with it."""
+    size = 0
+    for i, ch in enumerate(text):
+        size += len(ch.encode("utf-8", "surrogatepass"))
+        if size > 8:
+            return text[:i]
+    return text
 
 
 def keyword_sort_fields(field: IndexField) -> list[str]:

@@ -17,7 +17,7 @@ import tantivy
 
 from connectra.index.tantivy.directory import EntityIndex
 from connectra.index.tantivy.queries import either, missing, must
-from connectra.index.tantivy.schema import prefix_code
+from connectra.index.tantivy.schema import char_prefix, prefix_code
 from connectra.model.fields import Entity, FieldKind, IndexField
 from connectra.vql import reference
 from connectra.vql.ast import SortKey, SortValue
@@ -147,9 +147,7 @@ class Sorter:
             # Reached only among documents sharing the 8-byte prefix of the previous level.
             later = [
                 term
-                for term, _ in self.searcher.terms_with_prefix(
-                    phys.field, _char_prefix(str(target))
-                )
+                for term, _ in self.searcher.terms_with_prefix(phys.field, char_prefix(str(target)))
                 if prefix_code(term) == prefix_code(str(target))
                 and (term < str(target) if phys.descending else term > str(target))
             ]
@@ -161,13 +159,3 @@ class Sorter:
             self.schema, phys.field, tantivy.FieldType.Integer, low, high
         )
         return either(bound, absent)
-
-
-def _char_prefix(text: str) -> str:
-    """The longest prefix of whole characters within the first 8 UTF-8 bytes."""
-    size = 0
-    for i, ch in enumerate(text):
-        size += len(ch.encode("utf-8"))
-        if size > 8:
-            return text[:i]
-    return text
