@@ -12,6 +12,7 @@ import tantivy
 from connectra.index.base import Document, Hit, SearchResult, TermCount
 from connectra.index.tantivy.compile import Compiler
 from connectra.index.tantivy.directory import EntityIndex
+from connectra.index.tantivy.hits import read_uuids
 from connectra.index.tantivy.queries import count
 from connectra.index.tantivy.schema import tantivy_fields
 from connectra.index.tantivy.sort import UUID_KEY, Sorter
@@ -90,14 +91,18 @@ class TantivyIndex:
         compiled = Compiler(index, searcher).query(query)
         if not sort:
             return _relevance_page(searcher, compiled, page, with_total)
-        total = count(searcher, compiled) if with_total else None
         # The uuid breaks ties; once it is a sort key (unique), nothing after it can tie.
         keys = [*sort] if any(key.field == "uuid" for key in sort) else [*sort, UUID_KEY]
         sorter = Sorter(index, searcher, keys)
-        if page.after is None:
-            ranked = sorter.top(compiled, 0, page.offset + page.limit)[page.offset :]
-        else:
+        total = None
+        if page.after is not None:
+            total = count(searcher, compiled) if with_total else None
             ranked = sorter.after(compiled, page.after, page.limit)
+        elif with_total:
+            ranked, total = sorter.top(compiled, page.offset + page.limit, count=True)
+            ranked = ranked[page.offset :]
+        else:
+            ranked = sorter.first(compiled, page.offset + page.limit)[page.offset :]
         hits = [Hit(str(values[-1]), values[: len(sort)]) for values in ranked]
         return SearchResult(hits, total)
 
@@ -120,5 +125,6 @@ class TantivyIndex:
 def _relevance_page(searcher: Any, query: Any, page: Page, with_total: bool) -> SearchResult:
     """Score order; the total comes from the same pass over the matches."""
     result = searcher.search(query, limit=page.limit, count=with_total, offset=page.offset)
-    hits = [Hit(searcher.doc(address).get_first("uuid"), ()) for _, address in result.hits]
+    uuids = read_uuids(searcher, [address for _, address in result.hits])
+    hits = [Hit(uuid, ()) for uuid in uuids]
     return SearchResult(hits, int(result.count) if with_total else None)

@@ -27,22 +27,30 @@ _I64_MAX = 2**63 - 1
 
 
 def keyword_range_query(searcher: Any, schema: Any, field: IndexField, clause: KeywordRange) -> Any:
+    """The documents holding a value of ``field`` in the range."""
     if clause.empty:
         return tantivy.Query.empty_query()
     if field.multi:
         terms = _terms(searcher, field.name, _common_prefix(clause), clause)
         return _term_set(schema, field.name, terms) or tantivy.Query.empty_query()
+    return single_valued_range(searcher, schema, field.name, clause)
+
+
+def single_valued_range(searcher: Any, schema: Any, name: str, clause: KeywordRange) -> Any:
+    """The same on a single-valued keyword field ``name`` that has a ``<name>__p8`` code."""
+    if clause.empty:
+        return tantivy.Query.empty_query()
     low = None if clause.low is None else prefix_code(clause.low)
     high = None if clause.high is None else prefix_code(clause.high)
-    parts = [_between(schema, f"{field.name}__p8", low, high)]
+    parts = [_between(schema, f"{name}__p8", low, high)]
     edges = {code for code in (low, high) if code is not None}
     terms = [
         term
         for bound in dict.fromkeys(b for b in (clause.low, clause.high) if b is not None)
-        for term in _same_code(searcher, field.name, bound)
+        for term in _same_code(searcher, name, bound)
         if prefix_code(term) in edges and clause.holds(term)
     ]
-    parts.append(_term_set(schema, field.name, terms))
+    parts.append(_term_set(schema, name, terms))
     found = [part for part in parts if part is not None]
     if not found:
         return tantivy.Query.empty_query()

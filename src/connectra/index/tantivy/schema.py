@@ -5,11 +5,14 @@ Text is tokenised in Python (:func:`connectra.model.text.tokens`) and indexed wi
 ``<field>__ng`` sub-field holds one value per token through an n-gram tokenizer, so grams never
 cross words. Keyword fields hold lower-cased raw values; a multi-valued keyword field also has
 ``__min`` and ``__max`` copies (its sort values), and every keyword sort field has a ``__p8``
-integer (its first 8 UTF-8 bytes, see :func:`prefix_code`).
+integer (its first 8 UTF-8 bytes, see :func:`prefix_code`). The uuid is also held as two integer
+fast fields (``uuid__hi``, ``uuid__lo``: its 128 bits), so a page's uuids are read from fast
+fields instead of stored documents.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import tantivy
@@ -19,6 +22,24 @@ from connectra.model.fields import Entity, FieldKind, IndexField
 from connectra.model.text import tokens
 
 NGRAM_TOKENIZER = "connectra_ngram"
+UUID_HI = "uuid__hi"
+UUID_LO = "uuid__lo"
+_OFFSET = 2**63  # u64 halves of the uuid shifted into i64, order kept
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def uuid_halves(uuid: str) -> tuple[int, int] | None:
+    """The canonical lower-case uuid as two order-preserving i64 (None for any other string)."""
+    if not _UUID.match(uuid):
+        return None
+    bits = int(uuid.replace("-", ""), 16)
+    return (bits >> 64) - _OFFSET, (bits & (2**64 - 1)) - _OFFSET
+
+
+def uuid_text(hi: int, lo: int) -> str:
+    """The inverse of :func:`uuid_halves`."""
+    h = f"{((hi + _OFFSET) << 64) | (lo + _OFFSET):032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def prefix_code(text: str) -> int:
@@ -73,6 +94,8 @@ def build_schema(entity: Entity) -> Any:
                 builder.add_integer_field(f"{name}__p8", indexed=True, fast=True)
         else:
             builder.add_integer_field(field.name, stored=True, indexed=True, fast=True)
+    builder.add_integer_field(UUID_HI, indexed=True, fast=True)
+    builder.add_integer_field(UUID_LO, fast=True)
     return builder.build()
 
 
@@ -98,4 +121,7 @@ def tantivy_fields(entity: Entity, doc: Document) -> dict[str, Any]:
                 out[f"{name}__p8"] = prefix_code(out[name] if field.multi else values[0])
         else:
             out[field.name] = value
+    halves = uuid_halves(doc["uuid"])
+    if halves is not None:
+        out[UUID_HI], out[UUID_LO] = halves
     return out

@@ -1,10 +1,18 @@
 """Exact multi-key ordering and cursors on top of tantivy's single-field ``order_by_field``.
 
-Each keyword sort key is two physical keys: ``<field>__p8`` (its first 8 UTF-8 bytes as an
-order-preserving integer) and the string itself; ties are resolved by recursing on the next key
-with an equality filter, so a page costs one search per key level, and cursors become integer
-ranges plus a term set of the few strings that share the 8-byte prefix. The uuid is the final
-tie-break key. Missing values sort last in both directions.
+tantivy orders by one fast field per search (numbers, and strings by byte order, which is code
+point order) and puts documents without a value last in both directions, as the contract does.
+A page is one search ordered by the first key; when the page ends inside a group of equal values,
+that group alone is searched again ordered by the next key, and so on (the uuid, unique, is the
+last key). The first search also counts the matches when the total is asked for, so a sorted page
+with its total is one pass over the matches. Sort values and uuids of the hits are read from fast
+fields (:mod:`.hits`).
+
+Cursors seek: the page after a cursor is the cursor's group at each key level (equality filters)
+then the documents strictly after it. On a number first key (dates included) that last part is
+searched in windows of values next to the cursor, on the inverted index, growing eightfold until
+the page is full; so a page costs about the same at any depth instead of visiting every later
+match. Strictly-after on keyword keys uses the ``__p8`` codes (see :mod:`.keyword_range`).
 """
 
 from __future__ import annotations
@@ -16,37 +24,44 @@ from typing import Any
 import tantivy
 
 from connectra.index.tantivy.directory import EntityIndex
+from connectra.index.tantivy.hits import read_integers, read_stored, read_uuids
+from connectra.index.tantivy.keyword_range import single_valued_range
 from connectra.index.tantivy.queries import either, missing, must
-from connectra.index.tantivy.schema import char_prefix, prefix_code
-from connectra.model.fields import Entity, FieldKind, IndexField
+from connectra.model.fields import FieldKind
 from connectra.vql import reference
-from connectra.vql.ast import SortKey, SortValue
+from connectra.vql.ast import KeywordRange, SortKey, SortValue
 
 UUID_KEY = SortKey("uuid", FieldKind.KEYWORD)
+_GROWTH = 8  # each window holds eight times the values of the previous one
+_FIRST_WINDOW_PAGES = 4  # the first window would hold this many pages if every document matched
+
+_I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
+
+Row = tuple[SortValue, ...]  # the sort values of a hit, then its uuid
 
 
 @dataclass(frozen=True, slots=True)
-class _Phys:
-    """A physical sort key: a fast field tantivy can order by."""
+class _Level:
+    """A sort key as tantivy orders it: one fast field."""
 
-    field: str
-    is_string: bool
-    descending: bool
+    key: SortKey
+    field: str  # the key itself, or the __min/__max copy of a multi-valued keyword
+
+    @property
+    def order(self) -> Any:
+        return tantivy.Order.Desc if self.key.descending else tantivy.Order.Asc
+
+    @property
+    def numeric(self) -> bool:
+        return self.key.kind is not FieldKind.KEYWORD
 
 
-def _sort_field(key: SortKey, field: IndexField) -> str:
-    if field.multi:
-        return f"{key.field}__{'max' if key.descending else 'min'}"
-    return key.field
-
-
-def _phys_keys(entity: Entity, key: SortKey) -> list[_Phys]:
-    field = entity.index_field(key.field)
+def _level(index: EntityIndex, key: SortKey) -> _Level:
+    field = index.entity.index_field(key.field)
     assert field is not None
-    name = _sort_field(key, field)
-    if key.kind is FieldKind.KEYWORD:
-        return [_Phys(f"{name}__p8", False, key.descending), _Phys(name, True, key.descending)]
-    return [_Phys(name, False, key.descending)]
+    if field.multi:
+        return _Level(key, f"{key.field}__{'max' if key.descending else 'min'}")
+    return _Level(key, key.field)
 
 
 class Sorter:
@@ -57,105 +72,139 @@ class Sorter:
         self.schema = index.schema
         self.searcher = searcher
         self.keys = keys
-        self.phys = [p for key in keys for p in _phys_keys(index.entity, key)]
-        self.fields = [
-            _sort_field(key, index.entity.index_field(key.field))  # type: ignore[arg-type]
-            for key in keys
-        ]
+        self.levels = [_level(index, key) for key in keys]
 
-    def _values(self, doc: Any) -> tuple[SortValue, ...]:
-        """The hit's value for every key, then its uuid."""
-        return (*(doc.get_first(name) for name in self.fields), doc.get_first("uuid"))
+    # -- reading hits -----------------------------------------------------------------------
 
-    def _compare(self, a: tuple[SortValue, ...], b: tuple[SortValue, ...]) -> int:
-        return reference.compare(self.keys, a, b)
+    def _rows(self, addresses: list[Any]) -> list[Row]:
+        uuids = read_uuids(self.searcher, addresses)
+        columns: list[list[SortValue]] = []
+        for level in self.levels:
+            if level.key.field == "uuid":
+                columns.append(list(uuids))
+            elif level.numeric:
+                columns.append(read_integers(self.searcher, level.field, addresses))
+            else:
+                columns.append(read_stored(self.searcher, level.field, addresses))
+        return [(*values, uuid) for *values, uuid in zip(*columns, uuids, strict=True)]
 
-    def top(self, query: Any, level: int, n: int) -> list[tuple[SortValue, ...]]:
-        """The first ``n`` matches of ``query`` in full key order, from physical key ``level`` on
-        (every match already ties on the keys before it)."""
-        if n <= 0:
-            return []
-        phys = self.phys[level]
-        present = must(query, tantivy.Query.exists_query(phys.field))
-        order = tantivy.Order.Desc if phys.descending else tantivy.Order.Asc
+    def _sorted(self, rows: list[Row]) -> list[Row]:
+        return sorted(rows, key=_cmp_key(self.keys))
+
+    # -- top n ------------------------------------------------------------------------------
+
+    def top(self, query: Any, n: int, *, count: bool = False) -> tuple[list[Row], int | None]:
+        """The first ``n`` matches in full key order, and the number of matches if ``count``."""
+        return self._top(query, 0, n, count=count)
+
+    def first(self, query: Any, n: int) -> list[Row]:
+        """The first ``n`` matches without a count: on a number first key, seek from its end."""
+        current = self.levels[0]
+        if current.numeric:
+            spread = self.index.value_spread(self.searcher, current.field)
+            if spread is not None:
+                # "Strictly after" a value just beyond the first one in this order.
+                edge = spread[1] + 1 if current.key.descending else spread[0] - 1
+                return self._seek(query, current, edge, n)
+        return self._top(query, 0, n)[0]
+
+    def _top(
+        self, query: Any, level: int, n: int, *, count: bool = False
+    ) -> tuple[list[Row], int | None]:
+        """From key ``level`` on: every match already ties on the keys before it."""
+        current = self.levels[level]
         # One hit more than needed tells whether the n-th hit's group ends inside the page.
-        hits = self.searcher.search(
-            present, limit=n + 1, count=False, order_by_field=phys.field, order=order
-        ).hits
-        ranked = [(value, self._values(self.searcher.doc(address))) for value, address in hits[:n]]
-        rest = None
-        if len(hits) <= n:
-            complete = [values for _, values in ranked]
-            rest = must(query, missing(phys.field))
-        elif hits[n][0] != hits[n - 1][0] or level + 1 == len(self.phys):
-            complete = [values for _, values in ranked]  # whole groups only: sorting is exact
-        else:
-            boundary = hits[n - 1][0]
-            complete = [values for value, values in ranked if value != boundary]
-            rest = must(query, tantivy.Query.term_query(self.schema, phys.field, boundary))
-        complete.sort(key=functools.cmp_to_key(self._compare))
-        if rest is None or level + 1 == len(self.phys):
-            return complete
-        return complete + self.top(rest, level + 1, n - len(complete))
+        result = self.searcher.search(
+            query, limit=n + 1, count=count, order_by_field=current.field, order=current.order
+        )
+        total = int(result.count) if count else None
+        hits = result.hits
+        rows = self._rows([address for _, address in hits[:n]])
+        if len(hits) <= n or level + 1 == len(self.levels) or hits[n][0] != hits[n - 1][0]:
+            return self._sorted(rows), total  # whole groups only: sorting them is exact
+        boundary = hits[n - 1][0]
+        complete = [row for (value, _), row in zip(hits, rows, strict=False) if value != boundary]
+        rest, _ = self._top(
+            must(query, self._equal(current, boundary)), level + 1, n - len(complete)
+        )
+        return self._sorted(complete) + rest, total
 
-    def after(
-        self, query: Any, after: tuple[SortValue, ...], n: int
-    ) -> list[tuple[SortValue, ...]]:
+    # -- after a cursor ---------------------------------------------------------------------
+
+    def after(self, query: Any, after: Row, n: int) -> list[Row]:
         """The first ``n`` matches strictly after the cursor values (plus optional uuid)."""
-        values = list(after[:-1])
-        tie = after[-1]
-        if tie is not None:
-            values.append(tie)
-        targets = [
-            t
-            for value, key in zip(values, self.keys, strict=False)
-            for t in self._phys_values(key, value)
-        ]
+        targets = list(after[:-1])
+        if after[-1] is not None and self.keys[-1] is UUID_KEY:
+            targets.append(after[-1])
         return self._after(query, 0, targets, n)
 
-    def _phys_values(self, key: SortKey, value: SortValue) -> list[SortValue]:
-        if key.kind is not FieldKind.KEYWORD:
-            return [value]
-        return [None if value is None else prefix_code(str(value)), value]
-
-    def _after(
-        self, query: Any, level: int, targets: list[SortValue], n: int
-    ) -> list[tuple[SortValue, ...]]:
+    def _after(self, query: Any, level: int, targets: list[SortValue], n: int) -> list[Row]:
         if n <= 0 or level == len(targets):
             return []  # every key equals the cursor: that is the cursor's own position
-        phys, target = self.phys[level], targets[level]
-        tied = must(query, self._equal(phys, target))
+        current, target = self.levels[level], targets[level]
+        tied = must(query, self._equal(current, target))
         first = self._after(tied, level + 1, targets, n)
-        if len(first) >= n:
-            return first  # the page is full before anything strictly later is needed
-        later = self._later(phys, target)
-        if later is None:
-            return first
-        return first + self.top(must(query, later), level, n - len(first))
+        if len(first) >= n or target is None:
+            return first  # full, or nothing sorts after a missing value's group
+        wanted = n - len(first)
+        if level == 0 and current.numeric:
+            return first + self._seek(query, current, int(target), wanted)
+        later = either(self._later(current, target), missing(current.field))
+        return first + self._top(must(query, later), level, wanted)[0]
 
-    def _equal(self, phys: _Phys, target: SortValue) -> Any:
-        if target is None:
-            return missing(phys.field)
-        return tantivy.Query.term_query(self.schema, phys.field, target)
+    def _equal(self, level: _Level, value: SortValue) -> Any:
+        if value is None:
+            return missing(level.field)
+        return tantivy.Query.term_query(self.schema, level.field, value)
 
-    def _later(self, phys: _Phys, target: SortValue) -> Any | None:
-        """Documents strictly after ``target`` on this physical key (missing values are last)."""
-        if target is None:
-            return None
-        absent = missing(phys.field)
-        if phys.is_string:
-            # Reached only among documents sharing the 8-byte prefix of the previous level.
-            later = [
-                term
-                for term, _ in self.searcher.terms_with_prefix(phys.field, char_prefix(str(target)))
-                if prefix_code(term) == prefix_code(str(target))
-                and (term < str(target) if phys.descending else term > str(target))
-            ]
-            if not later:
-                return absent
-            return either(tantivy.Query.term_set_query(self.schema, phys.field, later), absent)
-        low, high = (None, int(target) - 1) if phys.descending else (int(target) + 1, None)
-        bound = tantivy.Query.range_query(
-            self.schema, phys.field, tantivy.FieldType.Integer, low, high
-        )
-        return either(bound, absent)
+    def _later(self, level: _Level, target: SortValue) -> Any:
+        """Documents holding a value strictly after ``target`` on this key."""
+        if level.numeric:
+            bound = int(target)  # type: ignore[arg-type]
+            low, high = (None, bound - 1) if level.key.descending else (bound + 1, None)
+            return _integers(self.schema, level.field, low, high)
+        text = str(target)
+        if level.key.descending:
+            wanted = KeywordRange(level.field, None, text, include_high=False)
+        else:
+            wanted = KeywordRange(level.field, text, None, include_low=False)
+        return single_valued_range(self.searcher, self.schema, level.field, wanted)
+
+    def _seek(self, query: Any, level: _Level, target: int, n: int) -> list[Row]:
+        """The first ``n`` matches strictly after ``target`` on the first key (a number)."""
+        spread = self.index.value_spread(self.searcher, level.field)
+        if spread is not None:
+            low, high, documents = spread
+            width = max(1, (high - low) * _FIRST_WINDOW_PAGES * n // max(documents, 1))
+            while True:
+                if level.key.descending:
+                    start, end = target - width, target - 1
+                    if start <= low:
+                        break
+                else:
+                    start, end = target + 1, target + width
+                    if end >= high:
+                        break
+                window = _integers(self.schema, level.field, start, end, inverted=True)
+                rows, _ = self._top(must(query, window), 0, n)
+                if len(rows) == n:
+                    return rows
+                width *= _GROWTH
+        later = either(self._later(level, target), missing(level.field))
+        return self._top(must(query, later), 0, n)[0]
+
+
+def _integers(
+    schema: Any, field: str, low: int | None, high: int | None, *, inverted: bool = False
+) -> Any:
+    # On the inverted index a narrow window is a few posting lists, so it leads the
+    # intersection and the cost follows the window, not the query's matches.
+    low = None if low is None else max(low, _I64_MIN)
+    high = None if high is None else min(high, _I64_MAX)
+    return tantivy.Query.range_query(
+        schema, field, tantivy.FieldType.Integer, low, high, use_inverted_index=inverted
+    )
+
+
+def _cmp_key(keys: list[SortKey]) -> Any:
+    return functools.cmp_to_key(lambda a, b: reference.compare(keys, a, b))
