@@ -95,7 +95,7 @@ def build_schema(entity: Entity) -> Any:
         else:
             builder.add_integer_field(field.name, stored=True, indexed=True, fast=True)
     builder.add_integer_field(UUID_HI, indexed=True, fast=True)
-    builder.add_integer_field(UUID_LO, fast=True)
+    builder.add_integer_field(UUID_LO, indexed=True, fast=True)
     return builder.build()
 
 

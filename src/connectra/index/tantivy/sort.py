@@ -27,6 +27,7 @@ from connectra.index.tantivy.directory import EntityIndex
 from connectra.index.tantivy.hits import read_integers, read_stored, read_uuids
 from connectra.index.tantivy.keyword_range import single_valued_range
 from connectra.index.tantivy.queries import either, missing, must
+from connectra.index.tantivy.schema import UUID_HI, UUID_LO, uuid_halves
 from connectra.model.fields import FieldKind
 from connectra.vql import reference
 from connectra.vql.ast import KeywordRange, SortKey, SortValue
@@ -42,26 +43,34 @@ Row = tuple[SortValue, ...]  # the sort values of a hit, then its uuid
 
 @dataclass(frozen=True, slots=True)
 class _Level:
-    """A sort key as tantivy orders it: one fast field."""
+    """A sort key as tantivy orders it: one fast field (the uuid is two, its 128 bits)."""
 
     key: SortKey
-    field: str  # the key itself, or the __min/__max copy of a multi-valued keyword
+    field: str  # the key itself, the __min/__max copy of a multi-valued keyword, a uuid half
+    numeric: bool  # an integer field (ranges, windows); else a string field
 
     @property
     def order(self) -> Any:
         return tantivy.Order.Desc if self.key.descending else tantivy.Order.Asc
 
-    @property
-    def numeric(self) -> bool:
-        return self.key.kind is not FieldKind.KEYWORD
 
-
-def _level(index: EntityIndex, key: SortKey) -> _Level:
+def _levels(index: EntityIndex, key: SortKey) -> list[_Level]:
+    if key.field == "uuid":
+        # Ordering by a string fast field costs a fixed ~0.5 ms per search (100k) over an
+        # integer one; canonical uuids order like their 128 bits.
+        return [_Level(key, UUID_HI, True), _Level(key, UUID_LO, True)]
     field = index.entity.index_field(key.field)
     assert field is not None
-    if field.multi:
-        return _Level(key, f"{key.field}__{'max' if key.descending else 'min'}")
-    return _Level(key, key.field)
+    name = f"{key.field}__{'max' if key.descending else 'min'}" if field.multi else key.field
+    return [_Level(key, name, key.kind is not FieldKind.KEYWORD)]
+
+
+def _targets(key: SortKey, value: SortValue) -> list[SortValue]:
+    """A cursor value as the values of the key's levels."""
+    if key.field != "uuid":
+        return [value]
+    halves = None if value is None else uuid_halves(str(value))
+    return [None, None] if halves is None else list(halves)
 
 
 class Sorter:
@@ -72,15 +81,16 @@ class Sorter:
         self.schema = index.schema
         self.searcher = searcher
         self.keys = keys
-        self.levels = [_level(index, key) for key in keys]
+        self.levels = [level for key in keys for level in _levels(index, key)]
 
     # -- reading hits -----------------------------------------------------------------------
 
     def _rows(self, addresses: list[Any]) -> list[Row]:
         uuids = read_uuids(self.searcher, addresses)
         columns: list[list[SortValue]] = []
-        for level in self.levels:
-            if level.key.field == "uuid":
+        for key in self.keys:
+            level = next(level for level in self.levels if level.key is key)
+            if key.field == "uuid":
                 columns.append(list(uuids))
             elif level.numeric:
                 columns.append(read_integers(self.searcher, level.field, addresses))
@@ -133,9 +143,10 @@ class Sorter:
 
     def after(self, query: Any, after: Row, n: int) -> list[Row]:
         """The first ``n`` matches strictly after the cursor values (plus optional uuid)."""
-        targets = list(after[:-1])
+        values = list(after[:-1])
         if after[-1] is not None and self.keys[-1] is UUID_KEY:
-            targets.append(after[-1])
+            values.append(after[-1])
+        targets = [t for key, v in zip(self.keys, values, strict=False) for t in _targets(key, v)]
         return self._after(query, 0, targets, n)
 
     def _after(self, query: Any, level: int, targets: list[SortValue], n: int) -> list[Row]:
