@@ -18,7 +18,7 @@ from connectra.index.tantivy.schema import tantivy_fields
 from connectra.index.tantivy.sort import UUID_KEY, Sorter
 from connectra.model.fields import Entity
 from connectra.model.text import lower
-from connectra.vql.ast import Page, Query, SortKey
+from connectra.vql.ast import AnyOf, Page, Query, SortKey, Text
 
 
 class TantivyIndex:
@@ -90,7 +90,12 @@ class TantivyIndex:
         searcher = index.searcher()
         compiled = Compiler(index, searcher).query(query)
         if not sort:
-            return _relevance_page(searcher, compiled, page, with_total)
+            if with_total or page.offset or _scored(query):
+                return _relevance_page(searcher, compiled, page, with_total)
+            # Filters only (no relevance to rank by): uuid order, which seeks in windows of
+            # uuids and stops once the page is full instead of visiting every match.
+            seek = Sorter(index, searcher, [UUID_KEY]).first(compiled, page.offset + page.limit)
+            return SearchResult([Hit(str(row[-1]), ()) for row in seek[page.offset :]], None)
         # The uuid breaks ties; once it is a sort key (unique), nothing after it can tie.
         keys = [*sort] if any(key.field == "uuid" for key in sort) else [*sort, UUID_KEY]
         sorter = Sorter(index, searcher, keys)
@@ -128,3 +133,8 @@ def _relevance_page(searcher: Any, query: Any, page: Page, with_total: bool) -> 
     uuids = read_uuids(searcher, [address for _, address in result.hits])
     hits = [Hit(uuid, ()) for uuid in uuids]
     return SearchResult(hits, int(result.count) if with_total else None)
+
+
+def _scored(query: Query) -> bool:
+    """Whether a text condition ranks the matches (keyword and range filters do not)."""
+    return any(isinstance(node, Text | AnyOf) for node in query.must)
