@@ -111,3 +111,22 @@ def test_filter_only_first_pages_are_the_lowest_uuids(
     matching = oracle.search(CONTACT, search.query, (), Page(limit=10_000)).hits
     got = tantivy.search(CONTACT, search.query, (), search.page).hits
     assert [hit.uuid for hit in got] == sorted(hit.uuid for hit in matching)[:limit]
+
+
+@pytest.mark.parametrize(
+    "value", ["", "0", "8", "80000000-0000", "g", "zz", "80000000-0000-5000-8000-0000000000000"]
+)
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+def test_hand_written_uuid_cursor_that_is_no_uuid(
+    engines: tuple[SearchIndex, SearchIndex], value: str, direction: str
+) -> None:
+    body = {
+        "where": {"keyword_match": {"must": {"country": "uk"}}},
+        "order_by": [{"order_by": "uuid", "order_direction": direction}],
+        "cursor": [value],
+        "limit": 5,
+    }
+    oracle, tantivy = engines
+    search = parse_search(body, CONTACT)
+    expected = oracle.search(CONTACT, search.query, search.sort, search.page).hits
+    assert tantivy.search(CONTACT, search.query, search.sort, search.page).hits == expected
