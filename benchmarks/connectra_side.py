@@ -14,7 +14,7 @@ from compare import Outcome
 from measure import Stopwatch
 
 from connectra.index.base import Hit
-from connectra.index.tantivy_index import TantivyIndex
+from connectra.index.tantivy import TantivyIndex
 from connectra.model.fields import COMPANY, CONTACT
 from connectra.services.batch_upsert import upsert_csv_rows
 from connectra.services.indexing import reindex

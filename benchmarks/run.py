@@ -37,7 +37,7 @@ from http_bench import measure_http, wrk_available
 from measure import Timing, dir_size_bytes, elapsed_ms, peak_rss_bytes, rate
 from report import print_report, write_json
 
-from connectra.index.tantivy_index import TantivyIndex
+from connectra.index.tantivy import TantivyIndex
 from connectra.model.fields import CONTACT
 from connectra.store import migrate
 from connectra.store.database import Store

@@ -13,7 +13,7 @@ import pytest
 
 from connectra.index.base import SearchIndex
 from connectra.index.memory import MemoryIndex
-from connectra.index.tantivy_index import TantivyIndex
+from connectra.index.tantivy import TantivyIndex
 from connectra.model.fields import COMPANY, CONTACT
 from tests.conformance.dataset import COMPANY_DOCS, CONTACT_DOCS
 

@@ -1085,6 +1085,82 @@ CASES: list[Case] = [
         },
         COMPANIES - CREATED_2025,
     ),
+    # ------------------------------------------- range_query on keyword fields (§c.3) -------
+    # Decision (README "VQL"): bounds are lower-cased like the stored values and the strings
+    # compare by Unicode code point; a multi-valued field matches if any value is in range.
+    match(
+        "keyword_range_half_open_bounds_lower_cased",
+        "company",
+        {"where": {"range_query": {"must": {"city": {"gte": "A", "lt": "C"}}}}},
+        {"microlabs", "initech", "ab", "blackmesa"},
+    ),
+    match(
+        "keyword_range_gt_exclusive_lte_inclusive",
+        "company",
+        {"where": {"range_query": {"must": {"city": {"gt": "new york", "lte": "Palo Alto"}}}}},
+        {"hooli", "piedpiper"},
+    ),
+    match(
+        "keyword_range_equal_bounds",
+        "company",
+        {"where": {"range_query": {"must": {"city": {"gte": "Austin", "lte": "austin"}}}}},
+        {"microlabs", "initech"},
+    ),
+    match(
+        "keyword_range_equal_bounds_one_exclusive_is_empty",
+        "company",
+        {"where": {"range_query": {"must": {"city": {"gt": "austin", "lte": "austin"}}}}},
+        set(),
+    ),
+    match(
+        "keyword_range_code_point_order_not_collation",
+        "company",
+        # "são paulo": ã (U+00E3) comes after u; "münchen": ü (U+00FC) comes after z.
+        {"where": {"range_query": {"must": {"city": {"gt": "su"}}}}},
+        {"cyberdyne", "saopaulo"},
+    ),
+    match(
+        "keyword_range_code_point_order_after_z",
+        "company",
+        {"where": {"range_query": {"must": {"city": {"gt": "mz", "lt": "n"}}}}},
+        {"mueller"},
+    ),
+    match(
+        "keyword_range_missing_value_never_matches",
+        "company",
+        {"where": {"range_query": {"must": {"city": {"lte": "zzz"}}}}},
+        COMPANIES - {"soylent"},
+    ),
+    match(
+        "keyword_range_must_not_keeps_missing",
+        "company",
+        {"where": {"range_query": {"must_not": {"city": {"gte": "n"}}}}},
+        names(
+            "microlabs initech ab zebra wayne mueller tyrell nakatomi aperture blackmesa soylent"
+        ),
+    ),
+    match(
+        "keyword_range_multi_valued_any_value",
+        "contact",
+        {"where": {"range_query": {"must": {"departments": {"gte": "r", "lt": "t"}}}}},
+        names("zoe sarah david noah hiro fatima pedro lena omar kate kwame julia"),
+    ),
+    match(
+        "keyword_range_multi_valued_min_and_max_around_the_range_do_not_match",
+        "contact",
+        # marcus holds engineering and operations: below and above, none inside.
+        {"where": {"range_query": {"must": {"departments": {"gt": "it", "lt": "marketing"}}}}},
+        set(),
+    ),
+    ordered(
+        "keyword_range_sorted_by_the_same_field",
+        "contact",
+        {
+            "where": {"range_query": {"must": {"seniority": {"gte": "manager", "lt": "senior"}}}},
+            "order_by": [{"order_by": "seniority", "order_direction": "desc"}],
+        },
+        ["marcus", "sarah", "sofia", "pedro", "kwame", "diego"],
+    ),
     # ---------------------------------------------------------------------- sorting ----------
     ordered(
         "sort_number_asc_ties_by_uuid",
@@ -1598,14 +1674,25 @@ VALIDATION_CASES: list[tuple[str, str, Any, type[ValidationError], str]] = [
         "where.range_query.must_not.created_at.lt",
     ),
     (
-        # A decision (README "VQL"): §c.3 allows lexicographic ranges on keyword fields; we
-        # answer 400 instead, since no dropdown or client needs them and tantivy has no
-        # string ranges.
-        "range_on_keyword_field",
+        "range_on_text_field",
         "company",
-        {"where": {"range_query": {"must": {"city": {"gte": "a", "lt": "c"}}}}},
+        {"where": {"range_query": {"must": {"name": {"gte": "a", "lt": "c"}}}}},
         ValidationError,
-        "where.range_query.must.city",
+        "where.range_query.must.name",
+    ),
+    (
+        "null_keyword_range_bound",
+        "company",
+        {"where": {"range_query": {"must": {"city": {"gte": "a", "lt": None}}}}},
+        ValidationError,
+        "where.range_query.must.city.lt",
+    ),
+    (
+        "object_keyword_range_bound",
+        "contact",
+        {"where": {"range_query": {"must_not": {"departments": {"gt": {"a": 1}}}}}},
+        ValidationError,
+        "where.range_query.must_not.departments.gt",
     ),
     (
         "range_without_bounds",

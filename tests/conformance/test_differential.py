@@ -17,7 +17,7 @@ from connectra.errors import ValidationError
 from connectra.index.base import SearchIndex
 from connectra.index.documents import build_document
 from connectra.index.memory import MemoryIndex
-from connectra.index.tantivy_index import TantivyIndex
+from connectra.index.tantivy import TantivyIndex
 from connectra.model.fields import CONTACT
 from connectra.vql import cursor
 from connectra.vql.ast import Page
@@ -87,6 +87,15 @@ keyword_map = st.dictionaries(
     max_size=1,
 )
 bound = st.dictionaries(st.sampled_from(["gte", "gt", "lte", "lt"]), st.integers(-1, 6), min_size=1)
+# Keyword ranges compare lower-cased strings by code point: bounds around the stored values,
+# mixed case, non-ASCII (ã after u), prefixes of values and the empty string.
+keyword_bound = st.dictionaries(
+    st.sampled_from(["gte", "gt", "lte", "lt"]),
+    st.sampled_from(
+        [*KEYWORDS, "", "s", "SA", "são", "sãz", "e", "it", "m", "zz", "b@", "\U0001f600"]
+    ),
+    min_size=1,
+)
 date_bound = st.dictionaries(
     st.sampled_from(["gte", "gt", "lte", "lt"]),
     st.sampled_from(["2024-01-01T00:00:03Z", "2024-01-01", "2024-01-01T00:00:06+00:00"]),
@@ -108,8 +117,27 @@ def vql(draw: st.DrawFn) -> dict[str, Any]:
         where["keyword_match"] = {"must": draw(keyword_map), "must_not": draw(keyword_map)}
     if draw(maybe):
         where["range_query"] = {
-            "must": draw(st.fixed_dictionaries({}, optional={"company_employees_count": bound})),
-            "must_not": draw(st.fixed_dictionaries({}, optional={"created_at": date_bound})),
+            "must": draw(
+                st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "company_employees_count": bound,
+                        "seniority": keyword_bound,
+                        "departments": keyword_bound,
+                    },
+                )
+            ),
+            "must_not": draw(
+                st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "created_at": date_bound,
+                        "city": keyword_bound,
+                        "company_technologies": keyword_bound,
+                        "email": keyword_bound,
+                    },
+                )
+            ),
         }
     order = draw(st.lists(st.sampled_from(SORTABLE), max_size=3, unique=True))
     return {

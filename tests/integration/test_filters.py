@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from connectra.errors import NotFound, PageSizeExceeded, UnsupportedService, ValidationError
-from connectra.index.tantivy_index import TantivyIndex
+from connectra.index.tantivy import TantivyIndex
 from connectra.model.fake import DemoData
 from connectra.model.fields import COMPANY, CONTACT, Entity
 from connectra.services.batch_upsert import BatchResult, upsert_csv_rows

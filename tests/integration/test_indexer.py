@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from connectra.index.base import Document
-from connectra.index.tantivy_index import TantivyIndex
+from connectra.index.tantivy import TantivyIndex
 from connectra.model.fake import DemoData
 from connectra.model.fields import COMPANY, CONTACT, Entity
 from connectra.services.batch_upsert import upsert_csv_rows

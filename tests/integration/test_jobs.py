@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from connectra.errors import Conflict, JobNotFound
-from connectra.index.tantivy_index import TantivyIndex
+from connectra.index.tantivy import TantivyIndex
 from connectra.jobs.context import JobContext
 from connectra.jobs.runner import Runner
 from connectra.jobs.setup import HANDLERS, make_runner

@@ -27,7 +27,17 @@ from connectra.index.elastic_dsl import (
 from connectra.model.fields import COMPANY, CONTACT, Entity, FieldKind
 from connectra.model.text import ngrams
 from connectra.vql import reference
-from connectra.vql.ast import AnyOf, Page, Query, Range, SortKey, Terms, Text, TextMode
+from connectra.vql.ast import (
+    AnyOf,
+    KeywordRange,
+    Page,
+    Query,
+    Range,
+    SortKey,
+    Terms,
+    Text,
+    TextMode,
+)
 from connectra.vql.validate import parse_search
 
 UUID_A = "0b6f1c36-5d0e-5c8a-9f35-2a8c1c1d2e3f"
@@ -186,6 +196,35 @@ def test_empty_and_unbounded_ranges() -> None:
                 {"range": {"employees_count": {"gte": LONG_MIN, "lte": LONG_MAX}}},
             ]
         }
+    }
+
+
+def test_keyword_range_is_a_range_on_the_keyword_with_lower_cased_bounds() -> None:
+    compiled = where(
+        COMPANY,
+        range_query={
+            "must": {"city": {"gte": "A", "lt": "São"}},
+            "must_not": {"industries": {"gt": "Robotics", "lte": "Software"}},
+        },
+    )
+    assert compiled == {
+        "bool": {
+            "filter": [{"range": {"city": {"gte": "a", "lt": "são"}}}],
+            "must_not": [{"range": {"industries": {"gt": "robotics", "lte": "software"}}}],
+        }
+    }
+
+
+def test_keyword_range_keeps_the_tightest_bounds_and_empty_ranges_match_none() -> None:
+    tightest = where(COMPANY, range_query={"must": {"city": {"gte": "b", "gt": "b", "lt": 7}}})
+    assert tightest == {"bool": {"filter": [{"match_none": {}}]}}  # "b" > "7"
+    both = where(COMPANY, range_query={"must": {"city": {"gt": "b", "gte": "a", "lte": "c"}}})
+    assert both == {"bool": {"filter": [{"range": {"city": {"gt": "b", "lte": "c"}}}]}}
+    for empty in ({"gt": "a", "lt": "a"}, {"gte": "a", "lt": "a"}, {"gte": "b", "lte": "a"}):
+        compiled = where(COMPANY, range_query={"must": {"city": empty}})
+        assert compiled == {"bool": {"filter": [{"match_none": {}}]}}, empty
+    assert compile_query(Query(must=(KeywordRange("city", None, None),)), COMPANY) == {
+        "bool": {"filter": [{"exists": {"field": "city"}}]}
     }
 
 

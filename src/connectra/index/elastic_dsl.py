@@ -11,6 +11,7 @@ from connectra.model.text import auto_fuzziness, lower, tokens
 from connectra.vql.ast import (
     AnyOf,
     Clause,
+    KeywordRange,
     Node,
     Page,
     Query,
@@ -175,6 +176,21 @@ def _range(clause: Range) -> dict[str, Any]:
     return {"range": {clause.field: bounds}}
 
 
+def _keyword_range(clause: KeywordRange) -> dict[str, Any]:
+    """A ``range`` on the keyword field: Lucene compares the (normalised, lower-case) terms as
+    UTF-8 bytes, which is the code point order of :class:`KeywordRange`."""
+    if clause.empty:
+        return _match_none()
+    bounds: dict[str, str] = {}
+    if clause.low is not None:
+        bounds["gte" if clause.include_low else "gt"] = clause.low
+    if clause.high is not None:
+        bounds["lte" if clause.include_high else "lt"] = clause.high
+    if not bounds:
+        return {"exists": {"field": clause.field}}
+    return {"range": {clause.field: bounds}}
+
+
 # --------------------------------------------------------------------------- queries
 
 
@@ -186,6 +202,8 @@ def compile_clause(clause: Clause, entity: Entity) -> dict[str, Any]:
         return _terms(clause)
     if isinstance(clause, Range):
         return _range(clause)
+    if isinstance(clause, KeywordRange):
+        return _keyword_range(clause)
     raise _unsupported(clause)
 
 
@@ -202,7 +220,7 @@ def _must_node(node: Node, entity: Entity) -> tuple[str, dict[str, Any]]:
         return "must", _any_of(node, entity)
     if isinstance(node, Text):
         return "must", _text(node, entity)
-    if isinstance(node, Terms | Range):
+    if isinstance(node, Terms | Range | KeywordRange):
         return "filter", compile_clause(node, entity)
     raise _unsupported(node)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from connectra.errors import ConfigurationError
 from connectra.index.base import SearchIndex
-from connectra.index.tantivy_index import TantivyIndex
+from connectra.index.tantivy import TantivyIndex
 
 
 def open_index(url: str) -> SearchIndex:

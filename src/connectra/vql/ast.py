@@ -1,8 +1,9 @@
 """The VQL AST: what validation produces and what every engine compiles.
 
 Values are already normalised: keyword values lower-cased strings, numbers ints, dates epoch
-microseconds (UTC), range bounds inclusive. A query is a conjunction of ``must`` nodes (an
-:class:`AnyOf` groups text conditions on one field) minus the union of ``must_not`` nodes.
+microseconds (UTC), number and date range bounds inclusive. A query is a conjunction of ``must``
+nodes (an :class:`AnyOf` groups text conditions on one field) minus the union of ``must_not``
+nodes.
 """
 
 from __future__ import annotations
@@ -52,13 +53,47 @@ class Range:
 
 
 @dataclass(frozen=True, slots=True)
+class KeywordRange:
+    """A range on a keyword field (CONTRACT.md §c.3 "lexicographic"), decided as follows.
+
+    Stored keyword values are lower-cased, and so are the bounds; the strings are compared by
+    Unicode code point (Python's ``str`` order, which is also UTF-8 byte order, so every engine
+    agrees). ``None`` is an open bound. A multi-valued field matches when any of its values lies
+    in the range; a document without a value never does.
+    """
+
+    field: str
+    low: str | None
+    high: str | None
+    include_low: bool = True
+    include_high: bool = True
+
+    def holds(self, value: str) -> bool:
+        """Whether ``value`` (lower-cased, as stored) lies in the range."""
+        if self.low is not None and (
+            value < self.low or (value == self.low and not self.include_low)
+        ):
+            return False
+        return self.high is None or value < self.high or (value == self.high and self.include_high)
+
+    @property
+    def empty(self) -> bool:
+        """No string can lie in the range."""
+        if self.low is None or self.high is None:
+            return False
+        return self.low > self.high or (
+            self.low == self.high and not (self.include_low and self.include_high)
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class AnyOf:
     """Text conditions on the same field: at least one must match."""
 
     clauses: tuple[Text, ...]
 
 
-Clause = Text | Terms | Range
+Clause = Text | Terms | Range | KeywordRange
 Node = Clause | AnyOf
 
 

@@ -18,6 +18,7 @@ from connectra.model.text import fuzzy_equal, lower, ngrams, phrase_matches, tok
 from connectra.vql.ast import (
     AnyOf,
     Clause,
+    KeywordRange,
     Node,
     Page,
     Query,
@@ -78,6 +79,15 @@ def _text_on_keyword_field(clause: Text, doc: Document) -> bool:
     return wanted in _values(doc, clause.field)
 
 
+def _in_keyword_range(clause: KeywordRange, value: str) -> bool:
+    """Lower-cased strings compared by code point; each bound inclusive or not."""
+    above = clause.low is None or value > clause.low or (clause.include_low and value == clause.low)
+    below = (
+        clause.high is None or value < clause.high or (clause.include_high and value == clause.high)
+    )
+    return above and below
+
+
 def clause_matches(clause: Clause, entity: Entity, doc: Document) -> bool:
     if isinstance(clause, Text):
         if clause.kind is FieldKind.KEYWORD:
@@ -89,6 +99,8 @@ def clause_matches(clause: Clause, entity: Entity, doc: Document) -> bool:
         else:
             have = set(_values(doc, clause.field))
         return any(value in have for value in clause.values)
+    if isinstance(clause, KeywordRange):
+        return any(_in_keyword_range(clause, value) for value in _values(doc, clause.field))
     return any(
         (clause.low is None or value >= clause.low)
         and (clause.high is None or value <= clause.high)

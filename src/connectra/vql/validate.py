@@ -14,6 +14,7 @@ from connectra.vql import cursor as cursor_codec
 from connectra.vql.ast import (
     AnyOf,
     Clause,
+    KeywordRange,
     Node,
     Page,
     Query,
@@ -274,10 +275,10 @@ def _term_value(field: IndexField, item: object, path: str) -> str | int | None:
         raise ValidationError(f"{exc}", path=path, field=field.name) from exc
 
 
-def _range(field: IndexField, spec: object, path: str) -> Range:
-    if field.kind not in (FieldKind.NUMBER, FieldKind.DATE):
+def _range(field: IndexField, spec: object, path: str) -> Range | KeywordRange:
+    if field.kind is FieldKind.TEXT:
         raise ValidationError(
-            f"field {field.name!r} is a {field.kind} field; ranges need a number or date field",
+            f"field {field.name!r} is a text field; ranges need a number, date or keyword field",
             path=path,
             field=field.name,
         )
@@ -287,6 +288,8 @@ def _range(field: IndexField, spec: object, path: str) -> Range:
             path=path,
             field=field.name,
         )
+    if field.kind is FieldKind.KEYWORD:
+        return _keyword_range(field, spec, path)
     low: int | None = None
     high: int | None = None
     for bound in _BOUNDS:
@@ -306,3 +309,31 @@ def _range(field: IndexField, spec: object, path: str) -> Range:
             edge = math.ceil(number) - 1 if bound == "lt" else math.floor(number)
             high = edge if high is None else min(high, edge)
     return Range(field.name, field.kind, low, high)
+
+
+def _keyword_range(field: IndexField, spec: Mapping[str, Any], path: str) -> KeywordRange:
+    """Lower-cased string bounds (see :class:`KeywordRange`); the tightest of each side wins."""
+    low: tuple[str, bool] | None = None  # (bound, inclusive)
+    high: tuple[str, bool] | None = None
+    for bound in _BOUNDS:
+        if bound not in spec:
+            continue
+        try:
+            if spec[bound] is None:
+                raise ValueError("null is not a bound")
+            value = keyword_value(spec[bound])
+        except ValueError as exc:
+            raise ValidationError(f"{exc}", path=f"{path}.{bound}", field=field.name) from exc
+        edge = (value, bound in ("gte", "lte"))
+        if bound in ("gte", "gt"):
+            # Equal values: the exclusive bound is the tighter one (False sorts first).
+            low = edge if low is None else max(low, edge, key=lambda e: (e[0], not e[1]))
+        else:
+            high = edge if high is None else min(high, edge)
+    return KeywordRange(
+        field.name,
+        low=None if low is None else low[0],
+        high=None if high is None else high[0],
+        include_low=True if low is None else low[1],
+        include_high=True if high is None else high[1],
+    )

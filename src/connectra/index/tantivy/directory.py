@@ -1,0 +1,84 @@
+"""One entity's tantivy directory: opening it, its tokenizers, its single writer, its searcher."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from connectra.errors import SearchEngineError
+from connectra.index.tantivy.schema import NGRAM_TOKENIZER, build_schema
+from connectra.model.fields import Entity
+
+
+class EntityIndex:
+    """One tantivy index (directory, schema, writer) for one entity.
+
+    Tokenizers are not persisted by tantivy, so they are registered after every open.
+    """
+
+    def __init__(self, entity: Entity, path: Path, *, writer_heap: int) -> None:
+        self.entity = entity
+        self.schema = build_schema(entity)
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        except ValueError as exc:
+            hint = (
+                " (the index was written by another version of Connectra: remove the directory"
+                " and run `connectra reindex`)"
+                if "schema does not match" in str(exc)
+                else ""
+            )
+            raise SearchEngineError(
+                f"cannot open the tantivy index at {path}: {exc}{hint}"
+            ) from exc
+        self.index.register_tokenizer(
+            NGRAM_TOKENIZER,
+            tantivy.TextAnalyzerBuilder(
+                tantivy.Tokenizer.ngram(entity.min_gram, entity.max_gram, False)
+            ).build(),
+        )
+        self.index.config_reader(reload_policy="commit", num_warmers=0)
+        self._writer_heap = writer_heap
+        self._writer: Any = None
+        self.lock = threading.Lock()
+        self._spreads: dict[str, tuple[int, tuple[int, int, int] | None]] = {}
+
+    def writer(self) -> Any:
+        if self._writer is None:
+            self._writer = self.index.writer(heap_size=self._writer_heap, num_threads=1)
+        return self._writer
+
+    def searcher(self) -> Any:
+        return self.index.searcher()
+
+    def value_spread(self, searcher: Any, field: str) -> tuple[int, int, int] | None:
+        """The lowest and highest value of an integer fast field and the number of documents,
+        or None when no document has a value. Only a hint for sizing seek windows (so it is
+        cached until the document count changes; a stale value costs time, never results).
+        """
+        documents = int(searcher.num_docs)
+        cached = self._spreads.get(field)
+        if cached is not None and cached[0] == documents:
+            return cached[1]
+        spread = None
+        if documents:
+            everything = tantivy.Query.all_query()
+            ends = [
+                searcher.search(
+                    everything, limit=1, count=False, order_by_field=field, order=order
+                ).hits[0][0]
+                for order in (tantivy.Order.Asc, tantivy.Order.Desc)
+            ]
+            if ends[0] is not None and ends[1] is not None:
+                spread = (int(ends[0]), int(ends[1]), documents)
+        self._spreads[field] = (documents, spread)
+        return spread
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.wait_merging_threads()
+            self._writer = None

@@ -1,0 +1,140 @@
+"""The :class:`~connectra.index.base.SearchIndex` on tantivy: writes, and the read entry points."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from connectra.index.base import Document, Hit, SearchResult, TermCount
+from connectra.index.tantivy.compile import Compiler
+from connectra.index.tantivy.directory import EntityIndex
+from connectra.index.tantivy.hits import read_uuids
+from connectra.index.tantivy.queries import count
+from connectra.index.tantivy.schema import tantivy_fields
+from connectra.index.tantivy.sort import UUID_KEY, Sorter
+from connectra.model.fields import Entity
+from connectra.model.text import lower
+from connectra.vql.ast import AnyOf, Page, Query, SortKey, Text
+
+
+class TantivyIndex:
+    """The :class:`~connectra.index.base.SearchIndex` on tantivy, one directory per entity."""
+
+    def __init__(self, root: Path | str, *, writer_heap: int = 128_000_000) -> None:
+        self.root = Path(root)
+        self._writer_heap = writer_heap
+        self._indexes: dict[str, EntityIndex] = {}
+        self._lock = threading.Lock()
+
+    def _of(self, entity: Entity) -> EntityIndex:
+        with self._lock:
+            found = self._indexes.get(entity.name)
+            if found is None:
+                found = EntityIndex(
+                    entity, self.root / entity.plural, writer_heap=self._writer_heap
+                )
+                self._indexes[entity.name] = found
+            return found
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def apply(self, entity: Entity, upserts: Sequence[Document], deletes: Sequence[str]) -> None:
+        index = self._of(entity)
+        with index.lock:
+            writer = index.writer()
+            for uuid in deletes:
+                writer.delete_documents_by_term("uuid", uuid)
+            for doc in upserts:
+                writer.delete_documents_by_term("uuid", doc["uuid"])
+                writer.add_document(
+                    tantivy.Document.from_dict(tantivy_fields(entity, doc), index.schema)
+                )
+            writer.commit()
+        index.index.reload()
+
+    def drop(self, entity: Entity) -> None:
+        index = self._of(entity)
+        with index.lock:
+            writer = index.writer()
+            writer.delete_all_documents()
+            writer.commit()
+        index.index.reload()
+
+    def close(self) -> None:
+        with self._lock:
+            for index in self._indexes.values():
+                index.close()
+            self._indexes.clear()
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def count(self, entity: Entity, query: Query) -> int:
+        index = self._of(entity)
+        searcher = index.searcher()
+        return count(searcher, Compiler(index, searcher).query(query))
+
+    def search(
+        self,
+        entity: Entity,
+        query: Query,
+        sort: Sequence[SortKey],
+        page: Page,
+        *,
+        with_total: bool = False,
+    ) -> SearchResult:
+        index = self._of(entity)
+        searcher = index.searcher()
+        compiled = Compiler(index, searcher).query(query)
+        if not sort:
+            if with_total or page.offset or _scored(query):
+                return _relevance_page(searcher, compiled, page, with_total)
+            # Filters only (no relevance to rank by): uuid order, which seeks in windows of
+            # uuids and stops once the page is full instead of visiting every match.
+            seek = Sorter(index, searcher, [UUID_KEY]).first(compiled, page.offset + page.limit)
+            return SearchResult([Hit(str(row[-1]), ()) for row in seek[page.offset :]], None)
+        # The uuid breaks ties; once it is a sort key (unique), nothing after it can tie.
+        keys = [*sort] if any(key.field == "uuid" for key in sort) else [*sort, UUID_KEY]
+        sorter = Sorter(index, searcher, keys)
+        total = None
+        if page.after is not None:
+            total = count(searcher, compiled) if with_total else None
+            ranked = sorter.after(compiled, page.after, page.limit)
+        elif with_total:
+            ranked, total = sorter.top(compiled, page.offset + page.limit, count=True)
+            ranked = ranked[page.offset :]
+        else:
+            ranked = sorter.first(compiled, page.offset + page.limit)[page.offset :]
+        hits = [Hit(str(values[-1]), values[: len(sort)]) for values in ranked]
+        return SearchResult(hits, total)
+
+    def terms(
+        self, entity: Entity, field: str, *, query: Query, contains: str = "", limit: int = 25
+    ) -> list[TermCount]:
+        index = self._of(entity)
+        searcher = index.searcher()
+        compiled = Compiler(index, searcher).query(query)
+        needle = lower(contains)
+        counted = [
+            (value, n)
+            for value, n in searcher.terms_with_prefix(field, "", filter_query=compiled)
+            if n and needle in value
+        ]
+        counted.sort(key=lambda item: (-item[1], item[0]))
+        return [TermCount(value, n) for value, n in counted[:limit]]
+
+
+def _relevance_page(searcher: Any, query: Any, page: Page, with_total: bool) -> SearchResult:
+    """Score order; the total comes from the same pass over the matches."""
+    result = searcher.search(query, limit=page.limit, count=with_total, offset=page.offset)
+    uuids = read_uuids(searcher, [address for _, address in result.hits])
+    hits = [Hit(uuid, ()) for uuid in uuids]
+    return SearchResult(hits, int(result.count) if with_total else None)
+
+
+def _scored(query: Query) -> bool:
+    """Whether a text condition ranks the matches (keyword and range filters do not)."""
+    return any(isinstance(node, Text | AnyOf) for node in query.must)
