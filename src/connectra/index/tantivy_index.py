@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from typing import Any
 import tantivy
 
 from connectra.errors import SearchEngineError
-from connectra.index.base import Document, Hit, SearchResult, TermCount
+from connectra.index.base import Document, Hit, SearchResult, TermCount, rebuild_in_place
 from connectra.model.fields import Entity, FieldKind, IndexField
 from connectra.model.text import auto_fuzziness, lower, ngrams, phrase_matches, tokens
 from connectra.vql import reference
@@ -198,7 +198,14 @@ class TantivyIndex:
 
     # -- writes ---------------------------------------------------------------------------
 
-    def apply(self, entity: Entity, upserts: Sequence[Document], deletes: Sequence[str]) -> None:
+    def apply(
+        self,
+        entity: Entity,
+        upserts: Sequence[Document],
+        deletes: Sequence[str],
+        *,
+        version: int | None = None,  # one writer at a time: nothing can arrive out of order
+    ) -> None:
         index = self._of(entity)
         with index._lock:
             writer = index.writer()
@@ -211,6 +218,9 @@ class TantivyIndex:
                 )
             writer.commit()
         index.index.reload()
+
+    def rebuild(self, entity: Entity, batches: Iterable[Sequence[Document]]) -> int:
+        return rebuild_in_place(self, entity, batches)
 
     def drop(self, entity: Entity) -> None:
         index = self._of(entity)
