@@ -31,7 +31,8 @@ def _index(index: SearchIndex) -> dict[str, Any]:
     try:
         documents = {e.plural: index.count(e, Query()) for e in ENTITIES.values()}
     except Exception as exc:  # report, never fail the health answer itself
-        return {"ok": False, "engine": type(index).__name__, "error": type(exc).__name__}
+        engine = type(index).__name__
+        return {"ok": False, "engine": engine, "error": type(exc).__name__, "reason": str(exc)}
     return {"ok": True, "engine": type(index).__name__, "documents": documents}
 
 
