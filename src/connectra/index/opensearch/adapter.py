@@ -21,6 +21,7 @@ from typing import Any
 
 from opensearchpy import NotFoundError, OpenSearch, RequestError
 
+from connectra.errors import SearchEngineError
 from connectra.index import elastic_dsl as dsl
 from connectra.index.base import Document, Hit, SearchResult, TermCount, write_version
 from connectra.index.opensearch import bulk
@@ -31,6 +32,7 @@ from connectra.vql.ast import Page, Query, SortKey
 
 REQUEST_TIMEOUT_SECONDS = 30
 POOL_SIZE = 16  # connections per host: the API's worker threads share one client
+OLD_INDEX_GRACE_SECONDS = 1.0
 
 
 def _client(address: ClusterAddress) -> OpenSearch:
@@ -46,6 +48,14 @@ def _client(address: ClusterAddress) -> OpenSearch:
         retry_on_status=(502, 503, 504),
         pool_maxsize=POOL_SIZE,
     )
+
+
+def _complete(response: dict[str, Any]) -> dict[str, Any]:
+    """The response, unless a shard failed: a partial answer is never passed off as the answer."""
+    shards = response.get("_shards", {})
+    if shards.get("failed") or shards.get("successful", 0) < shards.get("total", 0):
+        raise SearchEngineError(f"OpenSearch answered from {shards} shards only")
+    return response
 
 
 class OpenSearchIndex:
@@ -171,6 +181,7 @@ class OpenSearchIndex:
         actions += [{"remove": {"index": index, "alias": alias}} for index in old]
         actions.append({"remove": {"index": physical, "alias": building}})
         self.client.indices.update_aliases(body={"actions": actions})
+        time.sleep(OLD_INDEX_GRACE_SECONDS)  # searches that resolved the alias just before finish
         for index in old:
             self.client.indices.delete(index=index, ignore_unavailable=True)
 
@@ -195,7 +206,7 @@ class OpenSearchIndex:
         alias = self._ensure(entity)
         body = dsl.search_body(query, sort, page, entity, with_total=with_total)
         with translated(f"search on {alias}"):
-            found = self.client.search(index=alias, body=body)["hits"]
+            found = _complete(self.client.search(index=alias, body=body))["hits"]
         hits = [
             Hit(hit["_id"], dsl.hit_sort_values(sort, hit["sort"]) if sort else ())
             for hit in found["hits"]
@@ -205,7 +216,8 @@ class OpenSearchIndex:
     def count(self, entity: Entity, query: Query) -> int:
         alias = self._ensure(entity)
         with translated(f"count on {alias}"):
-            return int(self.client.count(index=alias, body=dsl.count_body(query, entity))["count"])
+            counted = self.client.count(index=alias, body=dsl.count_body(query, entity))
+        return int(_complete(counted)["count"])
 
     def terms(
         self, entity: Entity, field: str, *, query: Query, contains: str = "", limit: int = 25
@@ -213,6 +225,6 @@ class OpenSearchIndex:
         alias = self._ensure(entity)
         body = dsl.terms_body(field, query, contains, limit, entity)
         with translated(f"terms of {field} on {alias}"):
-            aggregations = self.client.search(index=alias, body=body)["aggregations"]
+            aggregations = _complete(self.client.search(index=alias, body=body))["aggregations"]
         buckets = aggregations[dsl.TERMS_AGGREGATION]["buckets"]
         return [TermCount(str(bucket["key"]), int(bucket["doc_count"])) for bucket in buckets]
