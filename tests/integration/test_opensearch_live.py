@@ -7,10 +7,14 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from opensearchpy import OpenSearch
 
 from connectra.index.opensearch import OpenSearchIndex
 from connectra.model.fake import DemoData
@@ -22,7 +26,7 @@ from connectra.store.database import Store
 from connectra.vql.ast import Page, Query, SortKey
 from connectra.vql.validate import parse_search
 from tests.conftest import create_database, drop_database, pg_url
-from tests.opensearch import delete_prefix, fresh_url
+from tests.opensearch import NodeProcess, delete_prefix, free_port_pair, fresh_url, opensearch_url
 
 CONTACTS = 1500
 BY_EMAIL = [SortKey("email", CONTACT.index_field("email").kind)]  # type: ignore[union-attr]
@@ -132,3 +136,59 @@ def test_reindex_under_load(pg_store: Store, index: OpenSearchIndex) -> None:
     # One physical index is left behind the alias, and no building alias.
     aliases = index.client.indices.get_alias(index=f"{index.address.prefix}-contacts*")
     assert [list(entry["aliases"]) for entry in aliases.values()] == [[index.alias(CONTACT)]]
+
+
+def _docs(first: int, last: int) -> list[dict[str, Any]]:
+    return [{"uuid": f"00000000-0000-5000-8000-{n:012d}", "title": f"engineer number{n}",
+             "email": f"p{n}@pair.io"} for n in range(first, last)]  # fmt: skip
+
+
+def _local_count(port: int, alias: str) -> int:
+    """The documents of the copy held by the node on ``port`` (no other copy answers)."""
+    client = OpenSearch(hosts=[{"host": "127.0.0.1", "port": port}])
+    try:
+        client.indices.refresh(index=alias)
+        return int(client.count(index=alias, params={"preference": "_only_local"})["count"])
+    finally:
+        client.close()
+
+
+def test_two_nodes_one_killed_while_searches_run(tmp_path: Path) -> None:
+    opensearch_url()  # the run provides OpenSearch (Java, Maven): this test needs it too
+    port = free_port_pair()
+    nodes = [NodeProcess(port, tmp_path / "cluster", nodes=2, member=i) for i in (0, 1)]
+    for node in nodes:
+        node.start()
+    index = OpenSearchIndex(f"opensearch://127.0.0.1:{port},127.0.0.1:{port + 1}/pair")
+    try:
+        for node in nodes:
+            node.wait_ready()
+        index.client.cluster.health(
+            wait_for_nodes="2", params={"timeout": "120s"}, request_timeout=130
+        )
+        index.apply(CONTACT, _docs(0, 400), [])
+        alias = index.alias(CONTACT)
+        index.client.cluster.health(
+            index=alias, wait_for_status="green", params={"timeout": "120s"}, request_timeout=130
+        )
+        assert _local_count(port + 1, alias) == 400  # the second node holds a full copy
+
+        with Repeated(_full_answer(index, 400)) as searches:
+            time.sleep(1)
+            nodes[1].kill()
+            time.sleep(8)
+        assert searches.errors == []
+        assert searches.rounds > 20
+
+        index.apply(CONTACT, _docs(400, 500), [])  # while the second node is away
+        assert index.count(CONTACT, Query()) == 500
+        nodes[1].start()
+        nodes[1].wait_ready()
+        index.client.cluster.health(
+            index=alias, wait_for_status="green", params={"timeout": "120s"}, request_timeout=130
+        )
+        assert _local_count(port + 1, alias) == 500
+    finally:
+        index.close()
+        for node in nodes:
+            node.stop()
