@@ -43,7 +43,7 @@ ensure_opensearch() {
     trap stop_opensearch EXIT
     # The first run resolves the jars with Maven, which takes a minute or two.
     for _ in $(seq 1 1200); do
-        grep -q '^ready ' "$OPENSEARCH_NODE_LOG" && break
+        grep -q 'ready http:' "$OPENSEARCH_NODE_LOG" && break
         if ! kill -0 "$OPENSEARCH_NODE_PID" 2>/dev/null; then
             cat "$OPENSEARCH_NODE_LOG" >&2
             echo "error: the OpenSearch node did not start" >&2
@@ -51,7 +51,7 @@ ensure_opensearch() {
         fi
         sleep 0.5
     done
-    grep -q '^ready ' "$OPENSEARCH_NODE_LOG" || { echo "error: OpenSearch start timed out" >&2; return 1; }
+    grep -q 'ready http:' "$OPENSEARCH_NODE_LOG" || { echo "error: OpenSearch start timed out" >&2; return 1; }
     export CONNECTRA_TEST_OPENSEARCH_URL="opensearch://127.0.0.1:$port"
     echo "OpenSearch for tests: $CONNECTRA_TEST_OPENSEARCH_URL"
 }

@@ -47,7 +47,7 @@ classpath() {
     if [ ! -f "$cache/classpath.txt" ]; then
         echo "resolving OpenSearch jars with Maven (first use only)" >&2
         mkdir -p "$cache/classes"
-        mvn -q -B -f "$here/opensearch-node/pom.xml" dependency:build-classpath \
+        mvn -q -B -Dstyle.color=never -f "$here/opensearch-node/pom.xml" dependency:build-classpath \
             -Dmdep.outputFile="$cache/classpath.tmp" >&2
         javac -d "$cache/classes" -cp "$(cat "$cache/classpath.tmp")" \
             "$here/opensearch-node/OpenSearchNode.java"

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from connectra.api.deps import IndexDep, IndexerDep, StoreDep, json_response
+from connectra.errors import ConnectraError
 from connectra.index.base import SearchIndex
 from connectra.model.fields import ENTITIES
 from connectra.store.database import Store
@@ -31,8 +32,11 @@ def _index(index: SearchIndex) -> dict[str, Any]:
     try:
         documents = {e.plural: index.count(e, Query()) for e in ENTITIES.values()}
     except Exception as exc:  # report, never fail the health answer itself
-        engine = type(index).__name__
-        return {"ok": False, "engine": engine, "error": type(exc).__name__, "reason": str(exc)}
+        failed: dict[str, Any] = {"ok": False, "engine": type(index).__name__}
+        failed["error"] = type(exc).__name__
+        if isinstance(exc, ConnectraError):  # our own messages only: /health is public
+            failed["reason"] = str(exc)
+        return failed
     return {"ok": True, "engine": type(index).__name__, "documents": documents}
 
 

@@ -21,11 +21,13 @@ def is_retryable(exc: OpenSearchException) -> bool:
 
 
 def describe(exc: OpenSearchException) -> str:
+    """A short account that names no host (it reaches the public /health); the client's own
+    exception stays chained as the cause, for the log."""
     if isinstance(exc, ClientConnectionError):
-        return f"cluster unreachable ({exc.info!r})"
+        return "cluster unreachable"
     if isinstance(exc, TransportError):
-        return f"{exc.status_code} {exc.error}: {exc.info}"
-    return repr(exc)
+        return f"{exc.status_code} {exc.error}"
+    return type(exc).__name__
 
 
 @contextmanager
