@@ -13,8 +13,7 @@ from classes import Kind, QueryClass
 from compare import Outcome
 from measure import Stopwatch
 
-from connectra.index.base import Hit
-from connectra.index.tantivy import TantivyIndex
+from connectra.index.base import Hit, SearchIndex
 from connectra.model.fields import COMPANY, CONTACT
 from connectra.services.batch_upsert import upsert_csv_rows
 from connectra.services.indexing import reindex
@@ -54,7 +53,7 @@ def import_csv(store: Store, csv_path: Path, batch: int) -> Phase:
     return Phase(rows, watch.seconds)
 
 
-def build_index(store: Store, index: TantivyIndex) -> dict[str, Phase]:
+def build_index(store: Store, index: SearchIndex) -> dict[str, Phase]:
     """Rebuild both entities from the store (the outbox entries of the import are left alone)."""
     phases: dict[str, Phase] = {}
     for entity in (COMPANY, CONTACT):
@@ -68,7 +67,7 @@ def build_index(store: Store, index: TantivyIndex) -> dict[str, Phase]:
 class ConnectraRunner:
     """Runs a query class in process: parse, search the index, fetch the rows by uuid."""
 
-    def __init__(self, store: Store, index: TantivyIndex) -> None:
+    def __init__(self, store: Store, index: SearchIndex) -> None:
         self.store = store
         self.index = index
 

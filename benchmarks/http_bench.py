@@ -46,13 +46,13 @@ def _healthy(base: str) -> bool:
 
 
 @contextmanager
-def api_server(database_url: str, index_dir: Path, scratch: Path) -> Iterator[str]:
+def api_server(database_url: str, search_url: str, scratch: Path) -> Iterator[str]:
     """``python -m connectra api`` on a free port; yields its base URL, stops it afterwards."""
     port = _free_port()
     env = {
         **os.environ,
         "CONNECTRA_DATABASE_URL": database_url,
-        "CONNECTRA_SEARCH_URL": f"tantivy://{index_dir}",
+        "CONNECTRA_SEARCH_URL": search_url,
         "CONNECTRA_DATA_DIR": str(scratch / "api-data"),
         "CONNECTRA_OBJECTS_URL": f"file://{scratch / 'api-objects'}",
         "API_KEY": KEY,
@@ -85,11 +85,11 @@ def api_server(database_url: str, index_dir: Path, scratch: Path) -> Iterator[st
 
 
 def measure_http(
-    database_url: str, index_dir: Path, scratch: Path, seconds: int
+    database_url: str, search_url: str, scratch: Path, seconds: int
 ) -> list[dict[str, Any]]:
     """One row per scenario and connection count: requests/s, p50/p95/p99 ms, errors."""
     rows: list[dict[str, Any]] = []
-    with api_server(database_url, index_dir, scratch) as base:
+    with api_server(database_url, search_url, scratch) as base:
         for name, (path, body) in SCENARIOS.items():
             for connections in CONNECTIONS:
                 print(f"wrk {name} c={connections} ({seconds} s) ...", flush=True)

@@ -40,7 +40,8 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         f"  (times in ms; C = Connectra in process, B = plain PostgreSQL)",
         f"import (upsert_csv_rows, batches of {load['batch']}): {load['seconds']:.1f} s, "
         f"{load['rows_per_second']:,.0f} rows/s",
-        f"tantivy reindex: {index['seconds']:.1f} s, {index['rows_per_second']:,.0f} docs/s "
+        f"{result.get('search', 'tantivy')} reindex: {index['seconds']:.1f} s, "
+        f"{index['rows_per_second']:,.0f} docs/s "
         f"({index['documents']['company']:,} companies + {index['documents']['contact']:,} "
         f"contacts), index size {_size(index['size_bytes'])}",
         f"baseline load: COPY {base['copy_seconds']:.1f} s + indexes {base['index_seconds']:.1f} s"

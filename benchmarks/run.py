@@ -1,4 +1,4 @@
-"""In-process benchmark: Connectra (store + tantivy) against a plain-PostgreSQL baseline.
+"""In-process benchmark: Connectra (store + tantivy or OpenSearch) against a PostgreSQL baseline.
 
     python benchmarks/run.py --contacts 100000 --repeat 20
     python benchmarks/run.py --quick          # 10k contacts, 3 runs: a correctness check
@@ -34,10 +34,11 @@ from connectra_side import ConnectraRunner, Phase, build_index, import_csv
 from export_bench import ExportMismatch, measure_export
 from generate import DATA_DIR, ensure_csv
 from http_bench import measure_http, wrk_available
-from measure import Timing, dir_size_bytes, elapsed_ms, peak_rss_bytes, rate
+from measure import Timing, elapsed_ms, peak_rss_bytes, rate
 from report import print_report, write_json
+from search_engine import engine_name, index_size_bytes, search_url
 
-from connectra.index.tantivy import TantivyIndex
+from connectra.index.factory import open_index
 from connectra.model.fields import CONTACT
 from connectra.store import migrate
 from connectra.store.database import Store
@@ -59,6 +60,7 @@ class Options:
     data_dir: Path
     out: Path | None
     http_seconds: int
+    search: str
 
 
 def parse_args(argv: list[str] | None) -> Options:
@@ -80,6 +82,10 @@ def parse_args(argv: list[str] | None) -> Options:
         "--http-seconds", type=int, help="wrk duration per scenario and connection count "
         "(default 10, 2 with --quick; 0 skips the HTTP part)"
     )  # fmt: skip
+    parser.add_argument(
+        "--search", default="", help="search URL (default: tantivy in the scratch directory; "
+        "opensearch://host:port gets a run-private index prefix, removed at the end)"
+    )  # fmt: skip
     args = parser.parse_args(argv)
     return Options(
         contacts=10_000 if args.quick else args.contacts,
@@ -92,6 +98,7 @@ def parse_args(argv: list[str] | None) -> Options:
         out=args.out,
         http_seconds=args.http_seconds if args.http_seconds is not None else
         (2 if args.quick else 10),
+        search=args.search,
     )  # fmt: skip
 
 
@@ -117,14 +124,14 @@ def phase_json(phase: Phase) -> dict[str, Any]:
 
 
 def load_connectra(
-    options: Options, csv_path: Path, scratch: Path, stack: ExitStack
+    options: Options, csv_path: Path, scratch: Path, url: str, stack: ExitStack
 ) -> tuple[ConnectraRunner, dict[str, Any]]:
     store = open_store(options, scratch, stack)
     print(f"importing {csv_path.name} into Connectra ({options.store}) ...", flush=True)
     imported = import_csv(store, csv_path, BATCH)
     rss_import = peak_rss_bytes()
-    print("rebuilding the tantivy index ...", flush=True)
-    index = TantivyIndex(scratch / "index")
+    print(f"rebuilding the {engine_name(url)} index ...", flush=True)
+    index = open_index(url)
     stack.callback(index.close)
     phases = build_index(store, index)
     seconds = sum(p.seconds for p in phases.values())
@@ -135,7 +142,7 @@ def load_connectra(
             "documents": {name: phase.rows for name, phase in phases.items()},
             "seconds": round(seconds, 3),
             "rows_per_second": round(rate(documents, seconds)),
-            "size_bytes": dir_size_bytes(scratch / "index"),
+            "size_bytes": index_size_bytes(index, url),
             "peak_rss_bytes": peak_rss_bytes(),
         },
     }
@@ -256,7 +263,9 @@ def default_out(options: Options, started: datetime) -> Path:
     return RESULTS_DIR / f"{kind}_{options.store}_{stamp}.json"
 
 
-def http_part(options: Options, runner: ConnectraRunner, scratch: Path) -> list[dict[str, Any]]:
+def http_part(
+    options: Options, runner: ConnectraRunner, scratch: Path, search: str
+) -> list[dict[str, Any]]:
     """wrk against a real server on the same store and index; [] (with a notice) if skipped."""
     if options.http_seconds <= 0:
         print("HTTP part skipped (--http-seconds 0)", flush=True)
@@ -267,7 +276,7 @@ def http_part(options: Options, runner: ConnectraRunner, scratch: Path) -> list[
     runner.index.close()  # `connectra api` only reads; no writer of ours stays open
     print("starting connectra api for the HTTP part ...", flush=True)
     url = runner.store.engine.url.render_as_string(hide_password=False)
-    return measure_http(url, scratch / "index", scratch, options.http_seconds)
+    return measure_http(url, search, scratch, options.http_seconds)
 
 
 def run(options: Options) -> dict[str, Any]:
@@ -275,7 +284,8 @@ def run(options: Options) -> dict[str, Any]:
     csv_path = ensure_csv(options.contacts, options.seed, options.data_dir)
     with ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="connectra-bench-")))
-        connectra, facts = load_connectra(options, csv_path, scratch, stack)
+        url = search_url(options.search, scratch, stack)
+        connectra, facts = load_connectra(options, csv_path, scratch, url, stack)
         print("exporting every contact through the export_csv_file job ...", flush=True)
         export = measure_export(connectra.store, connectra.index, scratch)
         base, base_facts = load_baseline(options, csv_path, stack)
@@ -283,7 +293,7 @@ def run(options: Options) -> dict[str, Any]:
         for query in CLASSES:
             print(f"measuring {query.name} ...", flush=True)
             classes.append(measure_class(query, connectra, base, options.repeat))
-        http = http_part(options, connectra, scratch)
+        http = http_part(options, connectra, scratch, url)
     return {
         "benchmark": "in-process",
         "started_at": started.isoformat(),
@@ -293,6 +303,7 @@ def run(options: Options) -> dict[str, Any]:
         "warmups": WARMUPS,
         "quick": options.quick,
         "store": options.store,
+        "search": engine_name(url),
         "csv": str(csv_path),
         "machine": machine(),
         **facts,

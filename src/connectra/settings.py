@@ -48,11 +48,15 @@ class Settings(BaseSettings):
     elasticsearch_connection: str = ""
     elasticsearch_host: str = ""
     elasticsearch_port: int = 9200
+    elasticsearch_username: str = ""
+    elasticsearch_password: str = ""
     elasticsearch_ssl: bool = False
 
     open_search_connection: str = ""
     open_search_host: str = ""
     open_search_port: int = 9200
+    open_search_username: str = ""
+    open_search_password: str = ""
     open_search_ssl: bool = False
 
     s3_access_key: str = ""
@@ -97,16 +101,22 @@ class Settings(BaseSettings):
         return f"{url}{'&' if '?' in url else '?'}sslmode=require"
 
     def search_url(self) -> str:
-        """Where the search index lives (tantivy under the data dir by default)."""
+        """Where the search index lives (tantivy under the data dir by default).
+
+        The contract's ``OPEN_SEARCH_*`` / ``ELASTICSEARCH_*`` variables become
+        ``opensearch+http[s]://[user:password@]host:port`` (the OpenSearch adapter serves both).
+        """
         if self.connectra_search_url:
             return self.connectra_search_url
-        for scheme, conn, host, port, ssl in (
+        for scheme, conn, host, port, ssl, user, password in (
             (
                 "elasticsearch",
                 self.elasticsearch_connection,
                 self.elasticsearch_host,
                 self.elasticsearch_port,
                 self.elasticsearch_ssl,
+                self.elasticsearch_username,
+                self.elasticsearch_password,
             ),
             (
                 "opensearch",
@@ -114,6 +124,8 @@ class Settings(BaseSettings):
                 self.open_search_host,
                 self.open_search_port,
                 self.open_search_ssl,
+                self.open_search_username,
+                self.open_search_password,
             ),
         ):
             if conn:
@@ -122,7 +134,8 @@ class Settings(BaseSettings):
                 bare = host.split("://", 1)[-1]
                 if ":" not in bare:
                     bare = f"{bare}:{port}"
-                return f"{scheme}+{'https' if ssl else 'http'}://{bare}"
+                auth = f"{quote(user, safe='')}:{quote(password, safe='')}@" if user else ""
+                return f"{scheme}+{'https' if ssl else 'http'}://{auth}{bare}"
         return f"tantivy://{self.connectra_data_dir / 'index'}"
 
     def objects_url(self) -> str:

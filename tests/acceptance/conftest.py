@@ -1,4 +1,5 @@
-"""A seeded server per engine (SQLite+tantivy, PostgreSQL+tantivy), shared by a test module."""
+"""A seeded server per engine (SQLite+tantivy, PostgreSQL+tantivy, PostgreSQL+OpenSearch),
+shared by a test module."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from connectra.store import entities, migrate, outbox
 from connectra.store.database import Store
 from tests.acceptance.server import Server, running_server
 from tests.conftest import create_database, drop_database, pg_url
+from tests.opensearch import delete_prefix, fresh_url
 
 SEEDED_CONTACTS = 1000
 
@@ -42,13 +44,15 @@ def _seed(store: Store) -> str:
     return deleted
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=["sqlite", "postgresql", "postgresql+opensearch"])
 def seeded(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Seeded]:
     data_dir = tmp_path_factory.mktemp("server") / "data"
     env: dict[str, str] = {}
     database = None
+    if request.param.endswith("+opensearch"):
+        env["CONNECTRA_SEARCH_URL"] = fresh_url()
     if request.param == "sqlite":
         url = f"sqlite:///{data_dir}/connectra.db"
     else:
@@ -65,6 +69,8 @@ def seeded(
             yield Seeded(server, store, deleted, SEEDED_CONTACTS - 1)
     finally:
         store.dispose()
+        if "CONNECTRA_SEARCH_URL" in env:
+            delete_prefix(env["CONNECTRA_SEARCH_URL"])
         if database is not None:
             drop_database(request.getfixturevalue("pg_admin"), database)
 

@@ -1,7 +1,8 @@
 """The ``engine`` fixture: every index implementation, loaded with the conformance dataset.
 
 Adding an implementation is one line in :data:`ENGINES`: a name and a factory taking a fresh
-directory (which an in-memory index ignores).
+directory (which an in-memory or OpenSearch index ignores; OpenSearch gets a fresh prefix on the
+test node instead).
 """
 
 from __future__ import annotations
@@ -13,15 +14,18 @@ import pytest
 
 from connectra.index.base import SearchIndex
 from connectra.index.memory import MemoryIndex
+from connectra.index.opensearch import OpenSearchIndex
 from connectra.index.tantivy import TantivyIndex
 from connectra.model.fields import COMPANY, CONTACT
 from tests.conformance.dataset import COMPANY_DOCS, CONTACT_DOCS
+from tests.opensearch import delete_prefix, fresh_url
 
 EngineFactory = Callable[[Path], SearchIndex]
 
 ENGINES: list[tuple[str, EngineFactory]] = [
     ("reference", lambda tmp_path: MemoryIndex()),
     ("tantivy", lambda tmp_path: TantivyIndex(tmp_path, writer_heap=15_000_000)),
+    ("opensearch", lambda tmp_path: OpenSearchIndex(fresh_url())),
 ]
 
 
@@ -47,3 +51,5 @@ def engine(
         yield index
     finally:
         index.close()
+        if isinstance(index, OpenSearchIndex):
+            delete_prefix(index.url)

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -17,11 +18,13 @@ from connectra.errors import ValidationError
 from connectra.index.base import SearchIndex
 from connectra.index.documents import build_document
 from connectra.index.memory import MemoryIndex
+from connectra.index.opensearch import OpenSearchIndex
 from connectra.index.tantivy import TantivyIndex
 from connectra.model.fields import CONTACT
 from connectra.vql import cursor
 from connectra.vql.ast import Page
 from connectra.vql.validate import parse_search
+from tests.opensearch import delete_prefix, fresh_url
 
 WORDS = [
     "senior", "Senior", "engineer", "enginer", "enigneer", "sales", "sálés", "Zoë", "zoe", "ab",
@@ -179,6 +182,32 @@ def _walk(index: SearchIndex, body: dict[str, Any]) -> list[tuple[str, tuple[Any
     raise AssertionError("cursor paging did not end")
 
 
+def _assert_agrees(engine: SearchIndex, docs: list[dict[str, Any]], bodies: list[Any]) -> None:
+    oracle = MemoryIndex()
+    oracle.apply(CONTACT, docs, [])
+    engine.apply(CONTACT, docs, [])
+    for body in bodies:
+        try:
+            search = parse_search(body, CONTACT)
+        except ValidationError:
+            event("invalid body")
+            continue
+        everything = Page(limit=1000)
+        expected = oracle.search(CONTACT, search.query, search.sort, everything, with_total=True)
+        got = engine.search(CONTACT, search.query, search.sort, everything, with_total=True)
+        assert got.total == expected.total, body
+        event("matches: none" if not expected.total else "matches: some")
+        event("sorted" if search.sort else "unsorted")
+        assert engine.count(CONTACT, search.query) == expected.total, body
+        if not search.sort:
+            assert {h.uuid for h in got.hits} == {h.uuid for h in expected.hits}, body
+            continue
+        assert got.hits == expected.hits, body
+        assert _walk(engine, body) == [(h.uuid, h.sort_values) for h in expected.hits], body
+        page = engine.search(CONTACT, search.query, search.sort, search.page).hits
+        assert page == expected.hits[: search.page.limit], body
+
+
 @settings(
     max_examples=120,
     deadline=None,
@@ -186,29 +215,34 @@ def _walk(index: SearchIndex, body: dict[str, Any]) -> list[tuple[str, tuple[Any
 )
 @given(docs=records(), bodies=st.lists(vql(), min_size=1, max_size=6))
 def test_tantivy_agrees_with_the_reference(docs: list[dict[str, Any]], bodies: list[Any]) -> None:
-    oracle = MemoryIndex()
-    oracle.apply(CONTACT, docs, [])
     with _tantivy_factory()() as engine:
-        engine.apply(CONTACT, docs, [])
-        for body in bodies:
-            try:
-                search = parse_search(body, CONTACT)
-            except ValidationError:
-                event("invalid body")
-                continue
-            everything = Page(limit=1000)
-            expected = oracle.search(
-                CONTACT, search.query, search.sort, everything, with_total=True
-            )
-            got = engine.search(CONTACT, search.query, search.sort, everything, with_total=True)
-            assert got.total == expected.total, body
-            event("matches: none" if not expected.total else "matches: some")
-            event("sorted" if search.sort else "unsorted")
-            assert engine.count(CONTACT, search.query) == expected.total, body
-            if not search.sort:
-                assert {h.uuid for h in got.hits} == {h.uuid for h in expected.hits}, body
-                continue
-            assert got.hits == expected.hits, body
-            assert _walk(engine, body) == [(h.uuid, h.sort_values) for h in expected.hits], body
-            page = engine.search(CONTACT, search.query, search.sort, search.page).hits
-            assert page == expected.hits[: search.page.limit], body
+        _assert_agrees(engine, docs, bodies)
+
+
+@pytest.fixture(scope="module")
+def opensearch() -> Iterator[OpenSearchIndex]:
+    """One index for every example (emptied between them: creating an index costs more)."""
+    index = OpenSearchIndex(fresh_url())
+    try:
+        yield index
+    finally:
+        index.close()
+        delete_prefix(index.url)
+
+
+# Fewer examples than tantivy: each one costs a few round trips and refreshes on a live node.
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
+@given(docs=records(), bodies=st.lists(vql(), min_size=1, max_size=6))
+def test_opensearch_agrees_with_the_reference(
+    opensearch: OpenSearchIndex, docs: list[dict[str, Any]], bodies: list[Any]
+) -> None:
+    opensearch.drop(CONTACT)
+    _assert_agrees(opensearch, docs, bodies)

@@ -77,11 +77,18 @@ class FlakyIndex(TantivyIndex):
         super().__init__(root, writer_heap=15_000_000)
         self.failures = failures
 
-    def apply(self, entity: Entity, upserts: Sequence[Document], deletes: Sequence[str]) -> None:
+    def apply(
+        self,
+        entity: Entity,
+        upserts: Sequence[Document],
+        deletes: Sequence[str],
+        *,
+        version: int | None = None,
+    ) -> None:
         if self.failures > 0:
             self.failures -= 1
             raise OSError("index unavailable")
-        super().apply(entity, upserts, deletes)
+        super().apply(entity, upserts, deletes, version=version)
 
 
 def test_an_index_outage_loses_nothing(store: Store, tmp_path: Path) -> None:

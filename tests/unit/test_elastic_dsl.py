@@ -21,6 +21,7 @@ from connectra.index.elastic_dsl import (
     index_definition,
     search_after,
     search_body,
+    source_document,
     substring_grams,
     terms_body,
 )
@@ -41,12 +42,7 @@ from connectra.vql.ast import (
 from connectra.vql.validate import parse_search
 
 UUID_A = "0b6f1c36-5d0e-5c8a-9f35-2a8c1c1d2e3f"
-FUZZY = {
-    "fuzziness": "AUTO",
-    "fuzzy_transpositions": True,
-    "prefix_length": 0,
-    "max_expansions": MAX_EXPANSIONS,
-}
+FUZZY = {"transpositions": True, "prefix_length": 0, "max_expansions": MAX_EXPANSIONS}
 
 
 def where(entity: Entity, **parts: Any) -> dict[str, Any]:
@@ -82,7 +78,7 @@ def test_contract_c2_example() -> None:
                 {
                     "bool": {
                         "should": [
-                            {"match": {"title": {"query": "cloud", "operator": "and", **FUZZY}}},
+                            {"fuzzy": {"title": {"value": "cloud", "fuzziness": 1, **FUZZY}}},
                             {"match_phrase": {"title": {"query": "devops lead", "slop": 1}}},
                         ],
                         "minimum_should_match": 1,
@@ -120,8 +116,8 @@ def test_must_not_only() -> None:
     assert compiled == {
         "bool": {
             "must_not": [
-                {"match": {"title": {"query": "intern", "operator": "and"}}},
-                {"match_phrase": {"title": {"query": "jr", "slop": 0}}},
+                {"term": {"title": "intern"}},
+                {"term": {"title": "jr"}},
                 {"term": {"email_status": "invalid"}},
             ]
         }
@@ -236,7 +232,39 @@ def test_shuffle_with_operator_or() -> None:
         CONTACT, text_matches={"must": [text("Cloud Architect", "title", "shuffle", operator="OR")]}
     )
     should = compiled["bool"]["must"][0]["bool"]["should"]
-    assert should == [{"match": {"title": {"query": "Cloud Architect", "operator": "or"}}}]
+    assert should == [
+        {"bool": {"should": [{"term": {"title": "cloud"}}, {"term": {"title": "architect"}}],
+                  "minimum_should_match": 1}}
+    ]  # fmt: skip
+
+
+def test_text_is_tokenised_and_lower_cased_in_python() -> None:
+    compiled = where(
+        CONTACT,
+        text_matches={
+            "must": [
+                text("İstanbul  Straße", "title", "exact", slop=1),
+                text("Zoë zoë ab", "title", "shuffle", fuzzy=True),
+                text("--", "title", "shuffle"),
+            ]
+        },
+    )
+    assert compiled["bool"]["must"][0]["bool"]["should"] == [
+        {"match_phrase": {"title": {"query": "i̇stanbul straße", "slop": 1}}},
+        {"bool": {"must": [{"fuzzy": {"title": {"value": "zoë", "fuzziness": 1, **FUZZY}}},
+                           {"term": {"title": "ab"}}]}},
+        {"match_none": {}},
+    ]  # fmt: skip
+
+
+def test_source_document_holds_space_separated_tokens() -> None:
+    doc = {"uuid": UUID_A, "title": "VP, Sales—EMEA", "seniority": "vp", "departments": ["sales"]}
+    assert source_document(CONTACT, doc) == {
+        "uuid": UUID_A,
+        "title": "vp sales emea",
+        "seniority": "vp",
+        "departments": ["sales"],
+    }
 
 
 def test_substring_or_uses_min_gram_windows_of_the_ngram_field() -> None:
@@ -319,11 +347,10 @@ def test_fuzzy_text_on_a_keyword_field_uses_the_auto_distance() -> None:
             ]
         },
     )
-    options = {"transpositions": True, "prefix_length": 0, "max_expansions": MAX_EXPANSIONS}
     assert compiled["bool"]["must"][0]["bool"]["should"] == [
-        {"fuzzy": {"city": {"value": "berlni", "fuzziness": 2, **options}}},
-        {"fuzzy": {"city": {"value": "pnue", "fuzziness": 1, **options}}},
-        {"fuzzy": {"city": {"value": "ny", "fuzziness": 0, **options}}},
+        {"fuzzy": {"city": {"value": "berlni", "fuzziness": 2, **FUZZY}}},
+        {"fuzzy": {"city": {"value": "pnue", "fuzziness": 1, **FUZZY}}},
+        {"term": {"city": "ny"}},
     ]
 
 
@@ -521,22 +548,21 @@ def test_index_definition(entity: Entity) -> None:
     settings, mappings = definition["settings"], definition["mappings"]
     assert settings["index"]["max_ngram_diff"] == entity.max_gram - entity.min_gram == 7
     analysis = settings["analysis"]
-    assert analysis["tokenizer"]["connectra_word_runs"] == {
-        "type": "pattern",
-        "pattern": r"[^\p{L}\p{N}]+",
+    assert analysis["tokenizer"]["connectra_spaces"] == {
+        "type": "whitespace",
+        "max_token_length": 1024 * 1024,
     }
-    assert analysis["analyzer"]["connectra_words"]["filter"] == ["lowercase"]
+    assert analysis["analyzer"]["connectra_words"] == {
+        "type": "custom",
+        "tokenizer": "connectra_spaces",
+    }
     ngram = analysis["analyzer"]["connectra_ngram"]
-    assert ngram["tokenizer"] == "connectra_word_runs"
-    assert ngram["filter"] == ["lowercase", "connectra_ngrams"]
+    assert ngram["tokenizer"] == "connectra_spaces"
+    assert ngram["filter"] == ["connectra_ngrams"]
     assert analysis["filter"]["connectra_ngrams"] == {
         "type": "ngram",
         "min_gram": 3,
         "max_gram": 10,
-    }
-    assert analysis["normalizer"]["connectra_lowercase"] == {
-        "type": "custom",
-        "filter": ["lowercase"],
     }
 
     assert mappings["dynamic"] == "strict"
@@ -556,7 +582,7 @@ def test_index_definition(entity: Entity) -> None:
             assert mapping["analyzer"] == "connectra_words"
             assert mapping["fields"] == {"ngram": {"type": "text", "analyzer": "connectra_ngram"}}
         if field.kind is FieldKind.KEYWORD:
-            assert mapping["normalizer"] == "connectra_lowercase", field.name
+            assert mapping == {"type": "keyword"}, field.name
 
 
 def test_index_definition_field_kinds_match_the_contract_table() -> None:
@@ -565,5 +591,5 @@ def test_index_definition_field_kinds_match_the_contract_table() -> None:
     assert texts == {"name", "address", "normalized_domain", "website"}
     assert companies["created_at"] == {"type": "long"}
     contacts = index_definition(CONTACT)["mappings"]["properties"]
-    assert contacts["departments"] == {"type": "keyword", "normalizer": "connectra_lowercase"}
+    assert contacts["departments"] == {"type": "keyword"}
     assert contacts["company_total_funding"] == {"type": "long"}

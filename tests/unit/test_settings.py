@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from connectra.index.opensearch import ClusterAddress, parse_search_url
 from connectra.settings import load_settings
 
 CONTRACT_VARS = [
@@ -81,6 +82,30 @@ def test_data_dir_moves_every_default(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = load_settings(env_file=None)
     assert settings.database_url() == "sqlite:////srv/connectra/connectra.db"
     assert settings.search_url() == "tantivy:///srv/connectra/index"
+
+
+def test_open_search_variables_with_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPEN_SEARCH_HOST", "search.internal")
+    monkeypatch.setenv("OPEN_SEARCH_PORT", "9201")
+    monkeypatch.setenv("OPEN_SEARCH_USERNAME", "app")
+    monkeypatch.setenv("OPEN_SEARCH_PASSWORD", "p@ss")
+    url = load_settings(env_file=None).search_url()
+    assert url == "opensearch+http://app:p%40ss@search.internal:9201"
+    address = parse_search_url(url)
+    assert address == ClusterAddress(
+        hosts=(("search.internal", 9201),),
+        use_ssl=False,
+        prefix="connectra",
+        username="app",
+        password="p@ss",
+    )
+
+
+def test_open_search_connection_string(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPEN_SEARCH_CONNECTION", "https://search.internal:443")
+    url = load_settings(env_file=None).search_url()
+    assert parse_search_url(url).use_ssl
+    assert parse_search_url(url).hosts == (("search.internal", 443),)
 
 
 def test_pg_db_ssl_requires_tls(monkeypatch: pytest.MonkeyPatch) -> None:

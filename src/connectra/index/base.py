@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -10,6 +11,16 @@ from connectra.model.fields import Entity
 from connectra.vql.ast import Page, Query, SortKey, SortValue
 
 Document = Mapping[str, Any]
+
+
+def write_version() -> int:
+    """The version of documents about to be read from the store: wall-clock microseconds.
+
+    Taken *before* the rows are read, so a document read later carries a larger version; an
+    engine that keeps versions lets a write replace a document only with a larger one, and a
+    late, stale write can never overwrite a newer document.
+    """
+    return time.time_ns() // 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +44,27 @@ class TermCount:
 class SearchIndex(Protocol):
     """A derived, rebuildable index of entity documents (see :mod:`connectra.index.documents`)."""
 
-    def apply(self, entity: Entity, upserts: Sequence[Document], deletes: Sequence[str]) -> None:
-        """Add or replace ``upserts`` (by uuid) and remove ``deletes``: one commit per call."""
+    def apply(
+        self,
+        entity: Entity,
+        upserts: Sequence[Document],
+        deletes: Sequence[str],
+        *,
+        version: int | None = None,
+    ) -> None:
+        """Add or replace ``upserts`` (by uuid) and remove ``deletes``: one commit per call.
+
+        ``version`` (see :func:`write_version`) lets an engine that keeps versions ignore a
+        change older than what it holds; engines with a single writer may ignore it.
+        """
+
+    def rebuild(self, entity: Entity, batches: Iterable[Sequence[Document]]) -> int:
+        """Replace every document of the entity with ``batches``; returns how many were written.
+
+        ``batches`` reads the store lazily, one batch per step. An engine that can builds the new
+        documents beside the old ones and swaps them atomically, so searches never see a partial
+        index; changes applied meanwhile must not be lost.
+        """
 
     def search(
         self,
@@ -61,3 +91,15 @@ class SearchIndex(Protocol):
 
     def close(self) -> None:
         """Release files and connections."""
+
+
+def rebuild_in_place(
+    index: SearchIndex, entity: Entity, batches: Iterable[Sequence[Document]]
+) -> int:
+    """``rebuild`` for an embedded engine: drop, then add batch by batch (not atomic)."""
+    index.drop(entity)
+    written = 0
+    for batch in batches:
+        index.apply(entity, batch, [])
+        written += len(batch)
+    return written

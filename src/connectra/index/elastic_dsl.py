@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from connectra.errors import SearchEngineError
@@ -32,8 +32,11 @@ LONG_MAX = 2**63 - 1
 
 WORDS_ANALYZER = "connectra_words"
 NGRAM_ANALYZER = "connectra_ngram"
-NORMALIZER = "connectra_lowercase"
-WORD_SEPARATORS = r"[^\p{L}\p{N}]+"  # CONTRACT.md §0.2.10: a token is a run of letters and digits
+# Text is tokenised and lower-cased in Python (connectra.model.text.tokens, CONTRACT.md §0.2.10)
+# and indexed as space-separated tokens: Java folds case per UTF-16 char and differs from Python
+# for some code points, so the engine only splits on spaces and never folds anything itself.
+WORD_TOKENIZER = "connectra_spaces"
+MAX_TOKEN_CHARS = 1024 * 1024  # the whitespace tokenizer's largest setting (its default is 255)
 
 # Sort values standing for "no value", chosen to sort after every real value (missing last).
 # They never travel as ``null``: recent Elasticsearch rejects ``null`` in ``search_after`` and
@@ -45,6 +48,8 @@ KEYWORD_MISSING_DESC = ""
 # tie-break value resumes after every document holding the cursor's key values.
 AFTER_EVERY_UUID = "\U0010ffff"
 
+# Deep offsets: the API allows page x limit far beyond the engine's default of 10,000.
+MAX_RESULT_WINDOW = 2**31 - 1
 TERMS_AGGREGATION = "values"  # the aggregation name terms_body uses
 
 
@@ -63,15 +68,38 @@ def _fuzzy_options() -> dict[str, Any]:
     return {"prefix_length": 0, "max_expansions": MAX_EXPANSIONS}
 
 
+def _word(field: str, word: str, fuzzy: bool) -> dict[str, Any]:
+    """One already lower-cased word: a term, or a fuzzy term at the AUTO distance computed here
+    (the engine's own AUTO counts UTF-16 units, the reference counts code points)."""
+    distance = auto_fuzziness(word) if fuzzy else 0
+    if distance == 0:
+        return {"term": {field: word}}
+    options = {"value": word, "fuzziness": distance, "transpositions": True, **_fuzzy_options()}
+    return {"fuzzy": {field: options}}
+
+
+def _combine(queries: list[dict[str, Any]], *, any_of: bool) -> dict[str, Any]:
+    if not queries:
+        return _match_none()
+    if len(queries) == 1:
+        return queries[0]
+    if any_of:
+        return {"bool": {"should": queries, "minimum_should_match": 1}}
+    return {"bool": {"must": queries}}
+
+
 def _shuffle(clause: Text) -> dict[str, Any]:
-    options: dict[str, Any] = {
-        "query": clause.value,
-        "operator": "or" if clause.any_token else "and",
-    }
-    if clause.fuzzy:
-        # "AUTO" is 0/1/2 edits by term length, exactly analysis.auto_fuzziness.
-        options |= {"fuzziness": "AUTO", "fuzzy_transpositions": True, **_fuzzy_options()}
-    return {"match": {clause.field: options}}
+    words = dict.fromkeys(tokens(clause.value))
+    queries = [_word(clause.field, word, clause.fuzzy) for word in words]
+    return _combine(queries, any_of=clause.any_token)
+
+
+def _phrase(clause: Text) -> dict[str, Any]:
+    words = tokens(clause.value)
+    if len(words) <= 1:
+        return _combine([_word(clause.field, word, False) for word in words], any_of=False)
+    # Indexed text is pre-tokenised and split on spaces only, so this query analyses the same.
+    return {"match_phrase": {clause.field: {"query": " ".join(words), "slop": clause.slop}}}
 
 
 def _windows(token: str, size: int) -> list[str]:
@@ -104,17 +132,13 @@ def _substring(clause: Text, entity: Entity) -> dict[str, Any]:
     grams = substring_grams(
         clause.value, entity.min_gram, entity.max_gram, any_token=clause.any_token
     )
-    if not grams:
-        return _match_none()
     terms = [{"term": {f"{clause.field}.ngram": gram}} for gram in grams]
-    if clause.any_token:
-        return {"bool": {"should": terms, "minimum_should_match": 1}}
-    return {"bool": {"must": terms}}
+    return _combine(terms, any_of=clause.any_token)
 
 
 def _text_on_text_field(clause: Text, entity: Entity) -> dict[str, Any]:
     if clause.mode is TextMode.EXACT:
-        return {"match_phrase": {clause.field: {"query": clause.value, "slop": clause.slop}}}
+        return _phrase(clause)
     if clause.mode is TextMode.SUBSTRING:
         return _substring(clause, entity)
     return _shuffle(clause)
@@ -122,16 +146,7 @@ def _text_on_text_field(clause: Text, entity: Entity) -> dict[str, Any]:
 
 def _text_on_keyword_field(clause: Text) -> dict[str, Any]:
     """The whole lower-cased value is one term, whatever the mode (as the reference does)."""
-    value = lower(clause.value)
-    if not clause.fuzzy:
-        return {"term": {clause.field: value}}
-    fuzzy = {
-        "value": value,
-        "fuzziness": auto_fuzziness(value),
-        "transpositions": True,
-        **_fuzzy_options(),
-    }
-    return {"fuzzy": {clause.field: fuzzy}}
+    return _word(clause.field, lower(clause.value), clause.fuzzy)
 
 
 def _text(clause: Text, entity: Entity) -> dict[str, Any]:
@@ -371,10 +386,14 @@ def _settings(entity: Entity) -> dict[str, Any]:
         "index": {
             # One shard keeps terms-aggregation counts exact and relevance statistics global.
             "number_of_shards": 1,
+            "auto_expand_replicas": "0-1",
             "max_ngram_diff": entity.max_gram - entity.min_gram,
+            "max_result_window": MAX_RESULT_WINDOW,
         },
         "analysis": {
-            "tokenizer": {"connectra_word_runs": {"type": "pattern", "pattern": WORD_SEPARATORS}},
+            "tokenizer": {
+                WORD_TOKENIZER: {"type": "whitespace", "max_token_length": MAX_TOKEN_CHARS}
+            },
             "filter": {
                 "connectra_ngrams": {
                     "type": "ngram",
@@ -383,18 +402,13 @@ def _settings(entity: Entity) -> dict[str, Any]:
                 }
             },
             "analyzer": {
-                WORDS_ANALYZER: {
-                    "type": "custom",
-                    "tokenizer": "connectra_word_runs",
-                    "filter": ["lowercase"],
-                },
+                WORDS_ANALYZER: {"type": "custom", "tokenizer": WORD_TOKENIZER},
                 NGRAM_ANALYZER: {
                     "type": "custom",
-                    "tokenizer": "connectra_word_runs",
-                    "filter": ["lowercase", "connectra_ngrams"],
+                    "tokenizer": WORD_TOKENIZER,
+                    "filter": ["connectra_ngrams"],
                 },
             },
-            "normalizer": {NORMALIZER: {"type": "custom", "filter": ["lowercase"]}},
         },
     }
 
@@ -406,11 +420,21 @@ def _property(field: IndexField) -> dict[str, Any]:
             mapping["fields"] = {"ngram": {"type": "text", "analyzer": NGRAM_ANALYZER}}
         return mapping
     if field.kind is FieldKind.KEYWORD:
-        return {"type": "keyword", "normalizer": NORMALIZER}
+        return {"type": "keyword"}  # documents hold values lower-cased in Python
     # NUMBER, and DATE too: documents hold epoch MICROseconds (connectra.index.documents), which
     # an ES ``date`` (millisecond) field would truncate or misread; a long keeps ranges, sorts
     # and cursors exact.
     return {"type": "long"}
+
+
+def source_document(entity: Entity, document: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``_source`` of a document: text fields become their space-separated tokens."""
+    source = dict(document)
+    for field in entity.index_fields:
+        value = source.get(field.name)
+        if field.kind is FieldKind.TEXT and value is not None:
+            source[field.name] = " ".join(tokens(str(value)))
+    return source
 
 
 def index_definition(entity: Entity) -> dict[str, Any]:

@@ -8,13 +8,16 @@ from connectra.index.tantivy import TantivyIndex
 
 
 def open_index(url: str) -> SearchIndex:
-    """``tantivy://<dir>`` opens (or creates) the embedded index under that directory."""
+    """``tantivy://<dir>`` opens (or creates) the embedded index under that directory;
+    ``opensearch://host:port[/prefix]`` (``opensearchs://`` for TLS) an OpenSearch cluster."""
     scheme, sep, rest = url.partition("://")
     if sep and scheme == "tantivy":
         return TantivyIndex(rest)
-    if sep and scheme.split("+")[0] in ("elasticsearch", "opensearch"):
-        raise ConfigurationError(
-            f"{scheme} is not available yet: the Elasticsearch/OpenSearch adapter is not built "
-            "(its query compiler is, see connectra.index.elastic_dsl); use tantivy://"
-        )
-    raise ConfigurationError(f"unsupported search URL {url!r}; expected tantivy://<directory>")
+    if sep and scheme.split("+")[0].rstrip("s") in ("elasticsearch", "opensearch"):
+        from connectra.index.opensearch import OpenSearchIndex  # the client only when used
+
+        return OpenSearchIndex(url)
+    raise ConfigurationError(
+        f"unsupported search URL {url!r}; expected tantivy://<directory> or "
+        "opensearch[s]://host:port[/prefix]"
+    )

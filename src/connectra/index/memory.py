@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from connectra.index.base import Document, Hit, SearchResult, TermCount
+from connectra.index.base import Document, Hit, SearchResult, TermCount, rebuild_in_place
 from connectra.model.fields import Entity
 from connectra.vql import reference
 from connectra.vql.ast import Page, Query, SortKey
@@ -19,7 +19,14 @@ class MemoryIndex:
     def _of(self, entity: Entity) -> dict[str, Document]:
         return self._docs.setdefault(entity.name, {})
 
-    def apply(self, entity: Entity, upserts: Sequence[Document], deletes: Sequence[str]) -> None:
+    def apply(
+        self,
+        entity: Entity,
+        upserts: Sequence[Document],
+        deletes: Sequence[str],
+        *,
+        version: int | None = None,  # one writer at a time: nothing can arrive out of order
+    ) -> None:
         docs = self._of(entity)
         for uuid in deletes:
             docs.pop(uuid, None)
@@ -49,6 +56,9 @@ class MemoryIndex:
     ) -> list[TermCount]:
         counted = reference.terms(entity, self._of(entity).values(), field, query, contains, limit)
         return [TermCount(value, count) for value, count in counted]
+
+    def rebuild(self, entity: Entity, batches: Iterable[Sequence[Document]]) -> int:
+        return rebuild_in_place(self, entity, batches)
 
     def drop(self, entity: Entity) -> None:
         self._of(entity).clear()

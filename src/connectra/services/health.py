@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from connectra.errors import ConnectraError
 from connectra.index.base import SearchIndex
 from connectra.model.fields import ENTITIES
 from connectra.services.indexing import Indexer
@@ -17,7 +18,11 @@ def _index(index: SearchIndex) -> dict[str, Any]:
     try:
         documents = {e.plural: index.count(e, Query()) for e in ENTITIES.values()}
     except Exception as exc:  # report, never fail the health answer itself
-        return {"ok": False, "engine": type(index).__name__, "error": type(exc).__name__}
+        failed: dict[str, Any] = {"ok": False, "engine": type(index).__name__}
+        failed["error"] = type(exc).__name__
+        if isinstance(exc, ConnectraError):  # our own messages only: /health is public
+            failed["reason"] = str(exc)
+        return failed
     return {"ok": True, "engine": type(index).__name__, "documents": documents}
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 import random
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
-from connectra.index.base import SearchIndex
+from connectra.index.base import SearchIndex, write_version
 from connectra.index.documents import build_document
 from connectra.model.fields import COMPANY, CONTACT, Entity
 from connectra.store import entities, outbox
@@ -27,6 +27,7 @@ class Changes:
 
     upserts: dict[str, list[dict[str, Any]]]
     deletes: dict[str, list[str]]
+    version: int  # taken before the rows were read (see connectra.index.base.write_version)
 
 
 def _company_rows(conn: sa.Connection, contacts: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -49,13 +50,14 @@ def documents(
 def collect_changes(conn: sa.Connection, entries: Sequence[outbox.Entry]) -> Changes:
     """Read the current rows behind outbox entries; a company entry also re-indexes the
     ``company_*`` copies of its contacts."""
+    version = write_version()
     wanted: dict[str, set[str]] = {COMPANY.name: set(), CONTACT.name: set()}
     for entry in entries:
         wanted[entry.entity].add(entry.uuid)
     wanted[CONTACT.name].update(
         entities.contact_uuids_of_companies(conn, sorted(wanted[COMPANY.name]))
     )
-    changes = Changes(upserts={}, deletes={})
+    changes = Changes(upserts={}, deletes={}, version=version)
     for entity in (COMPANY, CONTACT):
         uuids = sorted(wanted[entity.name])
         live = entities.fetch_by_uuids(conn, entity, uuids)
@@ -68,18 +70,18 @@ def apply_changes(index: SearchIndex, changes: Changes) -> None:
     for entity in (COMPANY, CONTACT):
         upserts, deletes = changes.upserts[entity.name], changes.deletes[entity.name]
         if upserts or deletes:
-            index.apply(entity, upserts, deletes)
+            index.apply(entity, upserts, deletes, version=changes.version)
+
+
+def _live_documents(store: Store, entity: Entity, batch: int) -> Iterator[list[dict[str, Any]]]:
+    with store.read() as conn:
+        for rows in entities.iter_live(conn, entity, batch):
+            yield documents(conn, entity, rows)
 
 
 def reindex(store: Store, index: SearchIndex, entity: Entity, batch: int = 10_000) -> int:
     """Rebuild one entity's index from the store; returns the number of documents written."""
-    index.drop(entity)
-    written = 0
-    with store.read() as conn:
-        for rows in entities.iter_live(conn, entity, batch):
-            index.apply(entity, documents(conn, entity, rows), [])
-            written += len(rows)
-    return written
+    return index.rebuild(entity, _live_documents(store, entity, batch))
 
 
 class Indexer:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import tantivy
 
-from connectra.index.base import Document, Hit, SearchResult, TermCount
+from connectra.index.base import Document, Hit, SearchResult, TermCount, rebuild_in_place
 from connectra.index.tantivy.compile import Compiler
 from connectra.index.tantivy.directory import EntityIndex
 from connectra.index.tantivy.hits import read_uuids
@@ -42,7 +42,14 @@ class TantivyIndex:
 
     # -- writes ---------------------------------------------------------------------------
 
-    def apply(self, entity: Entity, upserts: Sequence[Document], deletes: Sequence[str]) -> None:
+    def apply(
+        self,
+        entity: Entity,
+        upserts: Sequence[Document],
+        deletes: Sequence[str],
+        *,
+        version: int | None = None,  # one writer at a time: nothing can arrive out of order
+    ) -> None:
         index = self._of(entity)
         with index.lock:
             writer = index.writer()
@@ -55,6 +62,9 @@ class TantivyIndex:
                 )
             writer.commit()
         index.index.reload()
+
+    def rebuild(self, entity: Entity, batches: Iterable[Sequence[Document]]) -> int:
+        return rebuild_in_place(self, entity, batches)
 
     def drop(self, entity: Entity) -> None:
         index = self._of(entity)

@@ -1,0 +1,50 @@
+"""Bulk actions: chunking by count and bytes, and which item failures are sent again."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from connectra.errors import SearchEngineError
+from connectra.index.opensearch import bulk
+
+
+def _upserts(count: int, text: str = "x") -> list[bulk.Action]:
+    return [bulk.upsert("i", f"u{n}", {"uuid": f"u{n}", "title": text}, 7) for n in range(count)]
+
+
+def test_actions_are_externally_versioned_ndjson() -> None:
+    upsert, delete = bulk.upsert("i", "u", {"uuid": "u"}, 7), bulk.delete("i", "u", 8)
+    header, source, _ = upsert.lines.split(b"\n")
+    assert orjson.loads(header) == {
+        "index": {"_index": "i", "_id": "u", "version": 7, "version_type": "external"}
+    }
+    assert orjson.loads(source) == {"uuid": "u"}
+    assert orjson.loads(delete.lines)["delete"]["version_type"] == "external"
+
+
+def test_chunks_by_count() -> None:
+    sizes = [len(chunk) for chunk in bulk.chunks(_upserts(2 * bulk.MAX_ACTIONS + 1))]
+    assert sizes == [bulk.MAX_ACTIONS, bulk.MAX_ACTIONS, 1]
+
+
+def test_chunks_by_bytes_and_an_oversized_action_alone() -> None:
+    big = _upserts(3, "y" * (bulk.MAX_BYTES // 2))
+    huge = _upserts(1, "z" * bulk.MAX_BYTES)
+    sizes = [len(chunk) for chunk in bulk.chunks([*big, *huge, *_upserts(2)])]
+    assert sizes == [1, 1, 1, 1, 2]
+
+
+def _item(status: int, error: str | None = None) -> dict[str, object]:
+    return {"index": {"status": status, **({"error": error} if error else {})}}
+
+
+def test_only_busy_or_failing_nodes_items_are_sent_again() -> None:
+    actions = _upserts(5)
+    items = [_item(201), _item(409, "version conflict"), _item(429), _item(503), _item(404)]
+    assert bulk._failed(actions, items) == [actions[2], actions[3]]
+
+
+def test_a_refused_document_raises() -> None:
+    with pytest.raises(SearchEngineError, match="400"):
+        bulk._failed(_upserts(2), [_item(200), _item(400, "mapper_parsing_exception")])
