@@ -147,6 +147,7 @@ COMPANY_CONTACT_RULES: dict[str, Rule] = {
             "departments",
             "email_status",
             "email",
+            "company_id",  # set by the route from the path, never a query parameter
             "city",
             "state",
             "country",

@@ -70,25 +70,27 @@ def upstream_envelope(error: ConnectraClientError) -> tuple[int, dict[str, Any]]
     return error.status, body
 
 
-def json_error(status: int, body: dict[str, Any]) -> Response:
+def json_response(body: Any, status: int = 200) -> Response:
+    """Serialised once with orjson."""
     return Response(orjson.dumps(body), status_code=status, media_type="application/json")
 
 
 def install_error_handlers(app: FastAPI) -> None:
     async def _own(_request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ConnectraError)
-        return json_error(exc.status, exc.envelope())
+        return json_response(exc.envelope(), exc.status)
 
     async def _upstream(_request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ConnectraClientError)
-        return json_error(*upstream_envelope(exc))
+        status, body = upstream_envelope(exc)
+        return json_response(body, status)
 
     async def _parameters(_request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         first = exc.errors()[0]
         path = ".".join(str(part) for part in first.get("loc", ())) or "$"
         error = ValidationError(f"{path}: {first.get('msg', 'invalid')}", path=path, field=path)
-        return json_error(error.status, error.envelope())
+        return json_response(error.envelope(), error.status)
 
     app.add_exception_handler(ConnectraError, _own)
     app.add_exception_handler(ConnectraClientError, _upstream)
