@@ -11,7 +11,7 @@ from connectra import __version__
 from connectra.client import AsyncConnectraClient
 from connectra.gateway.auth import GatewayAuthMiddleware
 from connectra.gateway.errors import install_error_handlers
-from connectra.gateway.routes import entities, exports, health
+from connectra.gateway.routes import attributes, entities, exports, health, linkedin
 from connectra.gateway.settings import GatewaySettings
 
 DESCRIPTION = """
@@ -50,7 +50,15 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
-    for router in (health.router, entities.router, exports.router, entities.items):
+    routers = (
+        health.router,
+        entities.router,
+        attributes.router,
+        exports.router,
+        linkedin.router,
+        entities.items,  # last: /{uuid}/ would shadow the literal paths above
+    )
+    for router in routers:
         app.include_router(router)
     if settings.api_keys:
         app.add_middleware(GatewayAuthMiddleware, keys=settings.api_keys)
