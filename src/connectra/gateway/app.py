@@ -11,7 +11,14 @@ from connectra import __version__
 from connectra.client import AsyncConnectraClient
 from connectra.gateway.auth import GatewayAuthMiddleware
 from connectra.gateway.errors import install_error_handlers
-from connectra.gateway.routes import attributes, entities, exports, health, linkedin
+from connectra.gateway.routes import (
+    attributes,
+    entities,
+    exports,
+    health,
+    linkedin,
+    sales_navigator,
+)
 from connectra.gateway.settings import GatewaySettings
 
 DESCRIPTION = """
@@ -56,6 +63,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         attributes.router,
         exports.router,
         linkedin.router,
+        sales_navigator.router,
         entities.items,  # last: /{uuid}/ would shadow the literal paths above
     )
     for router in routers:
