@@ -15,7 +15,9 @@ from tests.acceptance.server import assert_error
 from tests.gateway.conftest import Stack
 
 
-def _finished(gw: httpx.Client, started: httpx.Response, timeout: float = 90) -> dict[str, Any]:
+def _finished(
+    gw: httpx.Client, started: httpx.Response, expected: str = "completed", timeout: float = 90
+) -> dict[str, Any]:
     assert started.status_code == 202, started.text
     status = started.json()["data"]
     deadline = time.monotonic() + timeout
@@ -25,7 +27,7 @@ def _finished(gw: httpx.Client, started: httpx.Response, timeout: float = 90) ->
         answer = gw.get(f"/api/v1/exports/{status['job_uuid']}/")
         assert answer.status_code == 200, answer.text
         status = answer.json()["data"]
-    assert status["status"] == "completed", status
+    assert status["status"] == expected, status
     return dict(status)
 
 
@@ -72,3 +74,10 @@ def test_company_export(stack: Stack, gw: httpx.Client) -> None:
 def test_export_errors(gw: httpx.Client) -> None:
     assert_error(gw.post("/api/v1/exports/contacts/", json={"filter": {}}), 400, "VALIDATION_ERROR")
     assert_error(gw.get("/api/v1/exports/00000000-0000-4000-8000-000000000000/"), 404, "NOT_FOUND")
+
+
+def test_failed_export_reports_its_error(gw: httpx.Client) -> None:
+    body = {"select_columns": ["uuid", "no_such_column"]}
+    status = _finished(gw, gw.post("/api/v1/exports/companies/", json=body), "failed")
+    assert status["download_url"] is None
+    assert any("no_such_column" in error for error in status["errors"])
