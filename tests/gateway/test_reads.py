@@ -123,6 +123,14 @@ def test_contact_item_shape(gw: httpx.Client) -> None:
     assert isinstance(item["technologies"], str)
     assert ", " in item["technologies"]
     assert "linkedin_url" not in item
+    simple = gw.get(
+        "/api/v1/contacts/", params={"limit": 3, "seniority": "senior", "view": "simple"}
+    )
+    short = simple.json()["data"][0]
+    assert short["uuid"] == item["uuid"]
+    assert short["company_name"] == item["company"]
+    assert short["location"] == {k: item[k] for k in ("city", "state", "country")}
+    assert_error(gw.get("/api/v1/companies/", params={"view": "simple"}), 400, "VALIDATION_ERROR")
 
 
 def test_get_by_uuid(gw: httpx.Client) -> None:

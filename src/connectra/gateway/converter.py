@@ -236,14 +236,12 @@ def where(params: Mapping[str, Any], rules: Mapping[str, Rule]) -> dict[str, Any
 
 
 def paging(
-    page: int | None = None,
-    limit: int | None = None,
-    page_size: int | None = None,
-    filter_page: int | None = None,
+    page: int | None = None, limit: int | None = None, page_size: int | None = None
 ) -> tuple[int, int]:
-    """``(page, limit)``: explicit page, else the filters' page, else 1; explicit limit, else
-    ``page_size``, else 25, capped at 100. Zero or negative values count as absent."""
-    chosen_page = next((p for p in (page, filter_page) if p is not None and p > 0), 1)
+    """``(page, limit)``: the page, else 1; ``limit``, else ``page_size``, else 25, capped at
+    100. Zero or negative values count as absent. (The backend also read a page from its filter
+    object; here filters and paging are one set of query parameters, so there is one page.)"""
+    chosen_page = page if page is not None and page > 0 else 1
     chosen = next((n for n in (limit, page_size) if n is not None and n > 0), DEFAULT_LIMIT)
     return chosen_page, min(chosen, MAX_LIMIT)
 

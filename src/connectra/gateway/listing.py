@@ -34,23 +34,23 @@ class Listing:
     convert: Callable[[transform.Record], transform.Item]
     not_found: type[NotFound]
 
+    simple: Callable[[transform.Record], transform.Item] | None = None
+
     def vql(self, filters: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
         body: dict[str, Any] = {**extra}
         built = where(filters, self.rules)
         if built:
             body["where"] = built
-        if self.entity == "contact":
-            body["company_config"] = {"populate": True}
         return body
 
     async def search(self, client: AsyncConnectraClient, vql: dict[str, Any]) -> SearchPage:
+        """Contacts come with their company, which the items are partly made of."""
         if self.entity == "contact":
-            return await client.search_contacts(vql)
+            return await client.search_contacts({**vql, "company_config": {"populate": True}})
         return await client.search_companies(vql)
 
     async def count(self, client: AsyncConnectraClient, filters: Mapping[str, Any]) -> int:
         built = self.vql(filters)
-        built.pop("company_config", None)
         if self.entity == "contact":
             return await client.count_contacts(built)
         return await client.count_companies(built)
@@ -61,8 +61,10 @@ class Listing:
         url: URL,
         params: Paged,
         filters: Mapping[str, Any],
+        simple: bool = False,
     ) -> dict[str, Any]:
-        """One page with its links; page mode when ``page`` is given, else cursor mode."""
+        """One page with its links; page mode when ``page`` is given, else cursor mode.
+        ``simple`` asks for the short items (contacts only)."""
         page, limit = paging(params.page, params.limit, params.page_size)
         if params.page is not None:
             mode = Paging(limit, page)
@@ -70,7 +72,8 @@ class Listing:
             mode = Paging(limit, position=Position.decode(params.cursor))
         order = total_order(order_by(params.ordering))
         result = await self.search(client, self.vql(filters, order_by=order, **mode.vql()))
-        return page_body(transform.items(result.data, self.convert), mode.links(url, result.data))
+        convert = self.simple if simple and self.simple else self.convert
+        return page_body(transform.items(result.data, convert), mode.links(url, result.data))
 
     async def get(self, client: AsyncConnectraClient, uuid: str) -> transform.Item:
         """One record by uuid as a list item; 404 when absent (a search, as §g.2 does)."""
@@ -82,8 +85,14 @@ class Listing:
         return found[0]
 
 
-CONTACTS = Listing("contact", CONTACT_RULES, transform.contact_item, ContactNotFound)
+CONTACTS = Listing(
+    "contact", CONTACT_RULES, transform.contact_item, ContactNotFound, transform.simple_contact_item
+)
 COMPANIES = Listing("company", COMPANY_RULES, transform.company_item, CompanyNotFound)
 COMPANY_CONTACTS = Listing(
-    "contact", COMPANY_CONTACT_RULES, transform.contact_item, ContactNotFound
+    "contact",
+    COMPANY_CONTACT_RULES,
+    transform.contact_item,
+    ContactNotFound,
+    transform.simple_contact_item,
 )

@@ -6,11 +6,11 @@ refused (400) rather than ignored, so a misspelt filter never widens a result si
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-PAGING_FIELDS = frozenset({"page", "limit", "page_size", "ordering", "cursor"})
+PAGING_FIELDS = frozenset({"page", "limit", "page_size", "ordering", "cursor", "view"})
 
 
 class Filters(BaseModel):
@@ -114,7 +114,13 @@ class CompanyContactFilters(Filters):
     exclude_contact_locations: list[str] | None = None
 
 
-class ContactListParams(ContactFilters, Paged):
+class ContactView(Filters):
+    view: Literal["full", "simple"] = Field(
+        "full", description="`simple`: uuid, names, title, location, company name and domain."
+    )
+
+
+class ContactListParams(ContactFilters, ContactView, Paged):
     pass
 
 
@@ -122,5 +128,5 @@ class CompanyListParams(CompanyFilters, Paged):
     pass
 
 
-class CompanyContactListParams(CompanyContactFilters, Paged):
+class CompanyContactListParams(CompanyContactFilters, ContactView, Paged):
     pass

@@ -39,7 +39,9 @@ def _count(count: int) -> Response:
 async def list_contacts(
     request: Request, client: ClientDep, params: Annotated[ContactListParams, Query()]
 ) -> Response:
-    return json_response(await CONTACTS.page(client, request.url, params, params.filters()))
+    simple = params.view == "simple"
+    page = await CONTACTS.page(client, request.url, params, params.filters(), simple)
+    return json_response(page)
 
 
 @router.get(
@@ -89,7 +91,8 @@ async def list_company_contacts(
     params: Annotated[CompanyContactListParams, Query()],
 ) -> Response:
     filters = {**params.filters(), "company_id": company_uuid.strip().lower()}
-    return json_response(await COMPANY_CONTACTS.page(client, request.url, params, filters))
+    simple = params.view == "simple"
+    return json_response(await COMPANY_CONTACTS.page(client, request.url, params, filters, simple))
 
 
 @router.get(

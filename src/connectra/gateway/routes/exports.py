@@ -54,7 +54,17 @@ _STARTED = docs.answer(
 
 
 class ContactExport(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "filters": {"seniority": "senior", "country": "France"},
+                    "select_columns": ["uuid", "first_name", "last_name", "email"],
+                }
+            ]
+        },
+    )
     filters: ContactFilters | None = None
     select_columns: list[str] | None = Field(
         None, description="Contact columns of the CSV, in order (default: a useful set)."
@@ -62,7 +72,10 @@ class ContactExport(BaseModel):
 
 
 class CompanyExport(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"filters": {"country": "France", "employees_min": 50}}]},
+    )
     filters: CompanyFilters | None = None
     select_columns: list[str] | None = None
 
