@@ -403,6 +403,34 @@ def export_cmd(data_dir: Path | None, database_url: str | None, vql_path: Path, 
     engines.close()
 
 
+@cli.command()
+@_env_option("--host", envvar="GATEWAY_HOST", default=None, help="Bind address [127.0.0.1].")
+@_env_option("--port", envvar="GATEWAY_PORT", type=int, default=None, help="Port [8080].")
+def gateway(host: str | None, port: int | None) -> None:
+    """The consumer API of CONTRACT.md §g over a Connectra server (CONNECTRA_BASE_URL,
+    CONNECTRA_API_KEY, CONNECTRA_TIMEOUT); callers authenticate with GATEWAY_API_KEYS."""
+    import uvicorn
+
+    from connectra.gateway.app import create_app
+    from connectra.gateway.settings import load_gateway_settings
+
+    settings = load_gateway_settings(gateway_host=host, gateway_port=port)
+    notice = settings.check_exposure()
+    if notice:
+        click.echo(notice, err=True)
+    click.echo(
+        f"gateway on http://{settings.gateway_host}:{settings.gateway_port} "
+        f"over Connectra at {settings.connectra_base_url}"
+    )
+    uvicorn.run(
+        create_app(settings),
+        host=settings.gateway_host,
+        port=settings.gateway_port,
+        access_log=False,
+        log_level="warning",
+    )
+
+
 @cli.command("bench", context_settings={"ignore_unknown_options": True, "help_option_names": []})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def bench(args: tuple[str, ...]) -> None:

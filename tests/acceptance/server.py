@@ -44,10 +44,15 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(
-    data_dir: Path, env: Mapping[str, str], *, key: str = "test-key", command: str = "serve"
+    data_dir: Path,
+    env: Mapping[str, str],
+    *,
+    key: str = "test-key",
+    command: str = "serve",
+    port: int | None = None,
 ) -> Iterator[Server]:
-    """Start a server on a free port, wait for /health, stop it afterwards."""
-    port = free_port()
+    """Start a server on ``port`` (a free one by default), wait for /health, stop it afterwards."""
+    port = port or free_port()
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("CONNECTRA_")}
     full_env.update(
         {"CONNECTRA_DATA_DIR": str(data_dir), "API_KEY": key, "MAX_REQUESTS_PER_MINUTE": "100000"}

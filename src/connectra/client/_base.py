@@ -9,6 +9,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
@@ -28,6 +29,8 @@ from connectra.client.models import (
     CommonBatchResult,
     FilterDefinition,
     FilterValue,
+    Job,
+    ObjectUrl,
     Record,
     SearchPage,
     UpsertResult,
@@ -109,6 +112,10 @@ def plural(entity_type: str) -> str:
 
 def _data(body: Any) -> Any:
     return body["data"]
+
+
+def _job(body: Any) -> Job:
+    return Job.from_json(body["data"])
 
 
 def _item_path(entity_type: str, uuid: str) -> str:
@@ -348,6 +355,50 @@ class BaseClient:
     def _common_batch_request(rows: Iterable[Mapping[str, str]]) -> _Request[CommonBatchResult]:
         body = {"data": [dict(row) for row in rows]}
         return _Request("POST", "/common/batch-upsert", CommonBatchResult.from_json, body)
+
+    @staticmethod
+    def _create_job_request(job_type: str, job_data: Any, retry_count: int | None) -> _Request[Job]:
+        body = drop_none({"job_type": job_type, "job_data": job_data, "retry_count": retry_count})
+        # A replayed create would start the job twice: resent only when surely unsent.
+        return _Request("POST", "/common/jobs/create", _job, body, idempotent=False)
+
+    @staticmethod
+    def _list_jobs_request(
+        job_type: str | None, status: Sequence[str] | None, limit: int | None
+    ) -> _Request[list[Job]]:
+        def decode(body: Any) -> list[Job]:
+            return [Job.from_json(item) for item in body.get("data") or []]
+
+        status_list = list(status) if status is not None else None
+        payload = drop_none({"job_type": job_type, "status": status_list, "limit": limit})
+        return _Request("POST", "/common/jobs", decode, payload)
+
+    @staticmethod
+    def _get_job_request(uuid: str) -> _Request[Job]:
+        return _Request("GET", f"/common/jobs/{quote(uuid.strip(), safe='')}", _job)
+
+    @staticmethod
+    def _object_url_request(
+        kind: str, name: str, value: str, bucket: str | None
+    ) -> _Request[ObjectUrl]:
+        params = {name: value, **({"bucket": bucket} if bucket else {})}
+        return _Request("GET", f"/common/{kind}-url", ObjectUrl.from_json, params=params)
+
+    def _upload_args(self, path: Path) -> dict[str, Any]:
+        """``httpx`` arguments (besides ``content``) of the PUT of a file to a signed URL: a
+        client without the API key (the URL may point at S3), and a Content-Length, since
+        presigned S3 PUTs refuse chunked bodies."""
+        headers = {"Content-Type": "text/csv", "Content-Length": str(path.stat().st_size)}
+        return {"timeout": httpx.Timeout(self.timeout), "headers": headers}
+
+    @staticmethod
+    def _check_upload(response: httpx.Response) -> None:
+        if not response.is_success:
+            raise _error_from(response)
+
+    @staticmethod
+    def _import_job_data(upload: ObjectUrl, bucket: str | None) -> dict[str, Any]:
+        return {"s3_key": upload.s3_key, **({"s3_bucket": bucket} if bucket else {})}
 
     @staticmethod
     def _health_request() -> _Request[dict[str, Any]]:

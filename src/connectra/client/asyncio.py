@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, BinaryIO, Self, TypeVar
 
 import httpx
 
 from connectra.client._base import VQL, BaseClient, _Request, _Retry
+from connectra.client._errors import TransportError
 from connectra.client.models import (
     BulkResult,
     CommonBatchResult,
     EntityType,
     FilterDefinition,
     FilterValue,
+    Job,
+    ObjectUrl,
     Record,
     SearchPage,
     UpsertResult,
@@ -141,6 +145,45 @@ class AsyncConnectraClient(BaseClient):
     async def health_check(self) -> dict[str, Any]:
         return await self._send(self._health_request())
 
+    async def create_job(self, job_type: str, job_data: Any, retry_count: int | None = None) -> Job:
+        return await self._send(self._create_job_request(job_type, job_data, retry_count))
+
+    async def list_jobs(
+        self,
+        job_type: str | None = None,
+        status: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> list[Job]:
+        return await self._send(self._list_jobs_request(job_type, status, limit))
+
+    async def get_job(self, uuid: str) -> Job:
+        return await self._send(self._get_job_request(uuid))
+
+    async def upload_url(self, filename: str, bucket: str | None = None) -> ObjectUrl:
+        return await self._send(self._object_url_request("upload", "filename", filename, bucket))
+
+    async def download_url(self, s3_key: str, bucket: str | None = None) -> ObjectUrl:
+        return await self._send(self._object_url_request("download", "s3_key", s3_key, bucket))
+
+    async def import_csv(
+        self, path: str | Path, *, bucket: str | None = None, retry_count: int | None = None
+    ) -> Job:
+        file = Path(path)
+        upload = await self.upload_url(file.name, bucket)
+        handle = await asyncio.to_thread(file.open, "rb")
+        try:
+            async with httpx.AsyncClient() as raw:
+                response = await raw.put(
+                    upload.url, content=_read_chunks(handle), **self._upload_args(file)
+                )
+        except httpx.RequestError as exc:
+            raise TransportError(f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            await asyncio.to_thread(handle.close)
+        self._check_upload(response)
+        job_data = self._import_job_data(upload, bucket)
+        return await self.create_job("insert_csv_file", job_data, retry_count)
+
     # -- helpers -----------------------------------------------------------------------------
 
     async def get_contact_by_uuid(self, uuid: str) -> Record:
@@ -189,3 +232,9 @@ class AsyncConnectraClient(BaseClient):
             for record in page.data:
                 yield record
             body = self._next_body(body, page)
+
+
+async def _read_chunks(handle: BinaryIO, size: int = 256 * 1024) -> AsyncIterator[bytes]:
+    """The file in chunks, read in a worker thread so the event loop never blocks on disk."""
+    while chunk := await asyncio.to_thread(handle.read, size):
+        yield chunk

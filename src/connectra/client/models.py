@@ -152,3 +152,52 @@ class CommonBatchResult:
             message=str(body.get("message", "")),
             success=bool(body.get("success", True)),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A row of ``jobs`` (CONTRACT.md §f.2); ``job_response`` carries progress, ``s3_key``
+    (exports) and ``runtime_errors``."""
+
+    uuid: str
+    job_type: str
+    status: str
+    data: Any = None
+    job_response: dict[str, Any] = field(default_factory=dict)
+    retry_count: int = 0
+    created_at: str | None = None
+    updated_at: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        """``completed`` or ``failed`` (a failed job with retries left may still run again)."""
+        return self.status in ("completed", "failed")
+
+    @classmethod
+    def from_json(cls, item: Any) -> Job:
+        return cls(
+            uuid=str(item["uuid"]),
+            job_type=str(item.get("job_type") or ""),
+            status=str(item.get("status") or ""),
+            data=item.get("data"),
+            job_response=dict(item.get("job_response") or {}),
+            retry_count=int(item.get("retry_count") or 0),
+            created_at=item.get("created_at"),
+            updated_at=item.get("updated_at"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectUrl:
+    """``/common/upload-url`` or ``/common/download-url``: a signed URL for one object."""
+
+    url: str
+    s3_key: str
+    expires_in: str = ""
+
+    @classmethod
+    def from_json(cls, body: Any) -> ObjectUrl:
+        url = body.get("upload_url") or body.get("download_url")
+        return cls(
+            url=str(url), s3_key=str(body["s3_key"]), expires_in=str(body.get("expires_in", ""))
+        )

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import httpx
 
 from connectra.client._base import VQL, BaseClient, _Request, _Retry
+from connectra.client._errors import TransportError
 from connectra.client.models import (
     BulkResult,
     CommonBatchResult,
     EntityType,
     FilterDefinition,
     FilterValue,
+    Job,
+    ObjectUrl,
     Record,
     SearchPage,
     UpsertResult,
@@ -150,6 +154,48 @@ class ConnectraClient(BaseClient):
     def health_check(self) -> dict[str, Any]:
         """The health document, also when the server reports itself ``degraded`` (503)."""
         return self._send(self._health_request())
+
+    def create_job(self, job_type: str, job_data: Any, retry_count: int | None = None) -> Job:
+        """Queue a job (``insert_csv_file`` or ``export_csv_file``); not resent after a lost
+        answer, since a replay would run the job twice."""
+        return self._send(self._create_job_request(job_type, job_data, retry_count))
+
+    def list_jobs(
+        self,
+        job_type: str | None = None,
+        status: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> list[Job]:
+        """Jobs, newest first (at most ``limit``, 25 by default, 100 at most)."""
+        return self._send(self._list_jobs_request(job_type, status, limit))
+
+    def get_job(self, uuid: str) -> Job:
+        """One job with its progress; :class:`NotFound` when unknown."""
+        return self._send(self._get_job_request(uuid))
+
+    def upload_url(self, filename: str, bucket: str | None = None) -> ObjectUrl:
+        """A signed URL that takes one PUT of a file, and the key it will be stored at."""
+        return self._send(self._object_url_request("upload", "filename", filename, bucket))
+
+    def download_url(self, s3_key: str, bucket: str | None = None) -> ObjectUrl:
+        """A signed URL that answers GET with the object (e.g. an export's ``s3_key``)."""
+        return self._send(self._object_url_request("download", "s3_key", s3_key, bucket))
+
+    def import_csv(
+        self, path: str | Path, *, bucket: str | None = None, retry_count: int | None = None
+    ) -> Job:
+        """Upload a CSV file (streamed) and start an ``insert_csv_file`` job on it."""
+        file = Path(path)
+        upload = self.upload_url(file.name, bucket)
+        with file.open("rb") as handle, httpx.Client() as raw:
+            try:
+                response = raw.put(upload.url, content=handle, **self._upload_args(file))
+            except httpx.RequestError as exc:
+                raise TransportError(f"{type(exc).__name__}: {exc}") from exc
+        self._check_upload(response)
+        return self.create_job(
+            "insert_csv_file", self._import_job_data(upload, bucket), retry_count
+        )
 
     # -- helpers -----------------------------------------------------------------------------
 
