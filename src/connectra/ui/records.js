@@ -1,0 +1,144 @@
+// One record: the drawer that shows it in full, the create/edit form, delete with confirmation.
+import { api, ApiError } from "./api.js";
+import { $, display, h } from "./dom.js";
+
+const HIDDEN_ON_FORM = new Set(["uuid"]);
+
+export class Records {
+  // onWrite() runs after a create, update or delete.
+  constructor(catalogue, onWrite) {
+    this.catalogue = catalogue;
+    this.onWrite = onWrite;
+    $("#edit-record").addEventListener("click", () => {
+      $("#drawer").close();
+      this.edit(this.entity, this.record);
+    });
+    $("#delete-record").addEventListener("click", () => this.confirmDelete());
+    $("#confirm-yes").addEventListener("click", () => this.delete());
+    $("#record-form").addEventListener("submit", (event) => this.save(event));
+  }
+
+  label(entity, record) {
+    if (entity.name === "company") return record.name || record.uuid;
+    return [record.first_name, record.last_name].filter(Boolean).join(" ") || record.email || record.uuid;
+  }
+
+  async open(entity, uuid) {
+    this.entity = entity;
+    const { data } = await api("GET", `/${entity.plural}/${uuid}`);
+    this.record = data;
+    const items = entity.columns.filter((c) => c.name in data).map((c) =>
+      [h("dt", {}, c.name.replace(/_/g, " ")), h("dd", {}, display(data[c.name]))]);
+    const body = $("#drawer-body");
+    body.replaceChildren(...items.flat());
+    if (entity.name === "contact" && data.company_id) {
+      body.append(h("dt", {}, "company"), h("dd", {}, h("div.company", { id: "drawer-company" }, "…")));
+      this.showCompany(data.company_id);
+    }
+    $("#drawer-title").textContent = this.label(entity, data);
+    $("#drawer").showModal();
+  }
+
+  async showCompany(uuid) {
+    const target = $("#drawer-company");
+    try {
+      const { data } = await api("GET", `/companies/${uuid}`);
+      const rows = Object.entries(data).map(([k, v]) => [h("dt", {}, k.replace(/_/g, " ")), h("dd", {}, display(v))]);
+      target.replaceChildren(h("dl", {}, rows.flat()));
+    } catch (error) {
+      target.textContent = error instanceof ApiError && error.status === 404 ? "not found" : error.message;
+    }
+  }
+
+  // The form for a new record (record null) or an existing one.
+  edit(entity, record) {
+    this.entity = entity;
+    this.editing = record;
+    const noun = entity.name === "contact" ? "contact" : "company";
+    $("#form-title").textContent = record ? `Edit ${this.label(entity, record)}` : `New ${noun}`;
+    $("#form-error").textContent = "";
+    const fields = entity.columns.filter((c) => !c.system && !HIDDEN_ON_FORM.has(c.name));
+    $("#form-fields").replaceChildren(...fields.map((c) => this.field(c, record)));
+    $("#form-dialog").showModal();
+  }
+
+  field(column, record) {
+    const id = `field-${column.name}`;
+    const value = record ? record[column.name] : undefined;
+    const attrs = { id, name: column.name, "aria-describedby": `${id}-error` };
+    if (column.type === "bigint") Object.assign(attrs, { type: "number", min: "0", step: "1" });
+    else Object.assign(attrs, { type: column.name === "email" ? "email" : "text" });
+    attrs.value = Array.isArray(value) ? value.join(", ") : value ?? "";
+    const hint = column.type === "text[]" ? " (comma-separated)" : "";
+    return h("div.field", {},
+      h("label", { for: id }, column.name.replace(/_/g, " "), hint),
+      h("input", attrs),
+      h("span.field-error", { id: `${id}-error` }));
+  }
+
+  // The form's values as a write body; an edit sends only what changed.
+  body() {
+    const body = {};
+    const columns = new Map(this.entity.columns.map((c) => [c.name, c]));
+    for (const input of $("#form-fields").querySelectorAll("input")) {
+      const column = columns.get(input.name);
+      const raw = input.value.trim();
+      let value = raw;
+      if (column.type === "text[]") value = raw ? raw.split(",").map((v) => v.trim()).filter(Boolean) : [];
+      else if (column.type === "bigint") value = raw === "" ? null : Number(raw);
+      const before = this.editing?.[input.name];
+      const same = JSON.stringify(value) === JSON.stringify(before ?? (column.type === "text[]" ? [] : column.type === "bigint" ? null : ""));
+      if (this.editing ? !same : raw !== "") body[input.name] = value;
+    }
+    return body;
+  }
+
+  async save(event) {
+    event.preventDefault();
+    this.clearErrors();
+    const plural = this.entity.plural;
+    try {
+      const { data } = this.editing
+        ? await api("PUT", `/${plural}/${this.editing.uuid}`, this.body())
+        : await api("POST", `/${plural}/create`, this.body());
+      $("#form-dialog").close();
+      this.onWrite();
+      await this.open(this.entity, data.uuid);
+    } catch (error) {
+      this.showError(error);
+    }
+  }
+
+  clearErrors() {
+    $("#form-error").textContent = "";
+    for (const node of $("#form-fields").querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
+    for (const node of $("#form-fields").querySelectorAll(".field-error")) node.textContent = "";
+  }
+
+  // A server error naming a path (e.g. "email" or "departments[1]") lands on that field.
+  showError(error) {
+    $("#form-error").textContent = error.message;
+    const name = error instanceof ApiError ? error.path.split(/[.[]/)[0] : "";
+    const input = name && $(`#field-${CSS.escape(name)}`);
+    if (!input) return;
+    input.setAttribute("aria-invalid", "true");
+    $(`#field-${CSS.escape(name)}-error`).textContent = error.message;
+    input.focus();
+  }
+
+  confirmDelete() {
+    $("#confirm-text").textContent = `Delete ${this.label(this.entity, this.record)}? This cannot be undone here.`;
+    $("#confirm-dialog").showModal();
+  }
+
+  async delete() {
+    $("#confirm-dialog").close();
+    try {
+      await api("DELETE", `/${this.entity.plural}/${this.record.uuid}`);
+      $("#drawer").close();
+      this.onWrite();
+    } catch (error) {
+      $("#drawer-title").textContent = error.message;
+    }
+  }
+}
