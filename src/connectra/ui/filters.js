@@ -88,7 +88,9 @@ export class Sidebar {
     const fetchPage = async (append) => {
       const body = { filter_key: key, page: state.page, limit: VALUES_PAGE };
       if (state.search) body.search_text = state.search;
+      const asked = (state.asked = (state.asked || 0) + 1);  // a late answer must not land
       const { data } = await api("POST", `/${this.entity.plural}/filters/data`, body);
+      if (asked !== state.asked) return;
       const items = data.map((item) => this.valueItem(key, item, selected, details));
       if (append) list.append(...items);
       else list.replaceChildren(...items);

@@ -24,6 +24,11 @@ export class SearchView {
 
   wire() {
     $("#clear-filters").addEventListener("click", () => this.sidebar.clear());
+    $("#filters-toggle").addEventListener("click", (event) => {
+      const open = $("#sidebar").classList.toggle("open");
+      event.target.setAttribute("aria-expanded", String(open));
+      event.target.textContent = open ? "Hide filters" : "Show filters";
+    });
     $("#populate").addEventListener("change", () => this.fromSidebar());
     $("#prev-page").addEventListener("click", () => this.page(-1));
     $("#next-page").addEventListener("click", () => this.page(1));
@@ -89,6 +94,7 @@ export class SearchView {
   async run() {
     const path = `/${this.entity.plural}`;
     const body = { ...this.query, ...this.positions.at(-1) };
+    const run = (this.runs = (this.runs || 0) + 1);  // only the latest run may render
     this.hideVqlError();
     $("#search-error").textContent = "";
     $("#results").setAttribute("aria-busy", "true");
@@ -97,13 +103,14 @@ export class SearchView {
         api("POST", path, body),
         api("POST", `${path}/count`, this.query),
       ]);
+      if (run !== this.runs) return;
       this.rows = list.data;
       this.total = count.count;
       this.render();
     } catch (error) {
-      this.failed(error);
+      if (run === this.runs) this.failed(error);
     } finally {
-      $("#results").removeAttribute("aria-busy");
+      if (run === this.runs) $("#results").removeAttribute("aria-busy");
     }
   }
 
@@ -151,7 +158,7 @@ export class SearchView {
       const desc = active && sort.order_direction === "desc";
       return h("th", { scope: "col", "aria-sort": active ? (desc ? "descending" : "ascending") : "none" },
         h("button.sort", { type: "button", onclick: () => this.sortBy(column) },
-          label, h("span", { "aria-hidden": "true" }, active ? (desc ? " ▼" : " ▲") : "")));
+          label, h("span", { "aria-hidden": "true" }, active ? (desc ? " ▼" : " ▲") : " ↕")));
     });
     if (this.query.company_config?.populate) cells.push(h("th", { scope: "col" }, "company"));
     $("#results thead").replaceChildren(h("tr", {}, cells));
@@ -207,7 +214,10 @@ export class SearchView {
     const panel = $("#vql-panel");
     panel.hidden = !panel.hidden;
     $("#vql-toggle").setAttribute("aria-expanded", String(!panel.hidden));
-    if (!panel.hidden) $("#vql-text").focus();
+    if (!panel.hidden) {
+      $("#vql-text").setSelectionRange(0, 0);
+      $("#vql-text").focus();
+    }
   }
 
   runEdited() {
