@@ -15,6 +15,9 @@ async function follow(uuid, onProgress) {
   }
 }
 
+// An open job waits for the next poll of a job runner (TICKER_INTERVAL_* on the server).
+const STATES = { open: "queued, waiting for a job runner", in_queue: "starting", processing: "running" };
+const describe = (status) => STATES[status] || status;
 const failure = (job) => (job.job_response?.runtime_errors || []).join("; ") || "the job failed";
 
 function setProgress(bar, done, total) {
@@ -40,7 +43,7 @@ export class Exporter {
       const job = await follow(data.uuid, (current) => {
         const rows = current.job_response?.progress?.rows || 0;
         setProgress(bar, rows, current.status === "completed" ? rows : total);
-        if (!FINAL.has(current.status)) status.textContent = `Export ${current.status}…`;
+        if (!FINAL.has(current.status)) status.textContent = `Export ${describe(current.status)}…`;
       });
       if (job.status === "failed") throw new Error(failure(job));
       const key = encodeURIComponent(job.job_response.s3_key);
@@ -95,7 +98,7 @@ export class JobsView {
       const job = await follow(data.uuid, (current) => {
         const read = current.job_response?.progress?.bytes || 0;
         setProgress(bar, read, current.status === "completed" ? read || 1 : file.size);
-        if (!FINAL.has(current.status)) status.textContent = `Import ${current.status}…`;
+        if (!FINAL.has(current.status)) status.textContent = `Import ${describe(current.status)}…`;
       });
       if (job.status === "failed") throw new Error(failure(job));
       const rowErrors = job.job_response.row_errors || [];

@@ -69,7 +69,7 @@ export class Records {
     if (column.type === "bigint") Object.assign(attrs, { type: "number", min: "0", step: "1" });
     else Object.assign(attrs, { type: column.name === "email" ? "email" : "text" });
     attrs.value = Array.isArray(value) ? value.join(", ") : value ?? "";
-    const hint = column.type === "text[]" ? " (comma-separated)" : "";
+    const hint = column.type === "text[]" ? h("span.hint", {}, " (comma-separated)") : "";
     return h("div.field", {},
       h("label", { for: id }, column.name.replace(/_/g, " "), hint),
       h("input", attrs),
@@ -117,10 +117,12 @@ export class Records {
 
   // A server error naming a path (e.g. "email" or "departments[1]") lands on that field.
   showError(error) {
-    $("#form-error").textContent = error.message;
     const name = error instanceof ApiError ? error.path.split(/[.[]/)[0] : "";
     const input = name && $(`#field-${CSS.escape(name)}`);
-    if (!input) return;
+    if (!input) {
+      $("#form-error").textContent = error.message;
+      return;
+    }
     input.setAttribute("aria-invalid", "true");
     $(`#field-${CSS.escape(name)}-error`).textContent = error.message;
     input.focus();

@@ -115,6 +115,9 @@ export class SearchView {
   }
 
   failed(error) {
+    $("#results tbody").replaceChildren();
+    $("#total").textContent = "";
+    delete $("#total").dataset.count;
     if (error instanceof ApiError && error.status === 400) {
       this.showVqlError(error);
     } else {
