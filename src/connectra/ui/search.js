@@ -174,11 +174,12 @@ export class SearchView {
       const cells = columns.map((c) => h("td", {}, display(row[c])));
       if (populate) cells.push(h("td", {}, display(row.company?.name)));
       return h("tr", {
-        tabindex: "0",
+        tabindex: "-1",
         "data-uuid": row.uuid || "",
         onclick: () => row.uuid && this.records.open(this.entity, row.uuid),
       }, cells);
     });
+    if (rows.length) rows[0].tabIndex = 0;  // one tab stop for the table; arrows move within
     $("#results tbody").replaceChildren(...rows);
   }
 
@@ -186,9 +187,18 @@ export class SearchView {
   rowKey(event) {
     const row = event.target.closest("tr");
     if (!row) return;
-    const moves = { ArrowDown: row.nextElementSibling, ArrowUp: row.previousElementSibling };
+    const body = row.parentElement;
+    const moves = {
+      ArrowDown: row.nextElementSibling, ArrowUp: row.previousElementSibling,
+      Home: body.firstElementChild, End: body.lastElementChild,
+    };
     if (event.key in moves) {
-      moves[event.key]?.focus();
+      const target = moves[event.key];
+      if (target) {
+        row.tabIndex = -1;
+        target.tabIndex = 0;
+        target.focus();
+      }
       event.preventDefault();
     } else if (event.key === "Enter" && row.dataset.uuid) {
       this.records.open(this.entity, row.dataset.uuid);
