@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from playwright.sync_api import Page, expect
@@ -91,8 +92,18 @@ def test_text_and_range_filters_build_vql(signed_in: Page, console: Server) -> N
         },
         "range_query": {"must": {"created_at": {"gte": "2000-01-01"}}},
     }
+    expect(page.locator("#vql-text")).to_have_value(re.compile(r'"gte": "2000-01-01"'))
     expect(page.locator("#total")).to_have_attribute("data-count", str(api_count(console, where)))
     assert shown_query(page)["where"] == where
+
+    page.locator("#f-title-text").fill("enginer")
+    page.locator("#f-title-text").press("Enter")  # the sidebar form never reloads the page
+    page.locator("#f-title").get_by_label("Allow typos").check()
+    where["text_matches"]["must"][0].update({"text_value": "enginer", "fuzzy": True})
+    expect(page.locator("#vql-text")).to_have_value(re.compile(r'"fuzzy": true'))
+    expect(page.locator("#total")).to_have_attribute("data-count", str(api_count(console, where)))
+    assert shown_query(page)["where"] == where
+    assert page.url.endswith("/ui/")
 
 
 def test_cursor_paging_forward_and_back(signed_in: Page, console: Server) -> None:

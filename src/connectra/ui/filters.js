@@ -15,6 +15,7 @@ export class Sidebar {
     this.form = form;
     this.onChange = onChange;
     this.changed = debounce(() => onChange(), 350);
+    form.addEventListener("submit", (event) => event.preventDefault());  // Enter must not reload
   }
 
   async load(entity, catalogue) {
@@ -57,7 +58,10 @@ export class Sidebar {
     const id = `f-${key}`;
     const update = () => {
       const value = input.value.trim();
-      if (value) this.text[key] = { value, type: type.value, exclude: exclude.checked };
+      fuzzy.disabled = type.value !== "shuffle";  // the server applies fuzziness to shuffle only
+      if (value) {
+        this.text[key] = { value, type: type.value, fuzzy: fuzzy.checked && !fuzzy.disabled, exclude: exclude.checked };
+      }
       else delete this.text[key];
       this.refreshBadge(details);
       this.changed();
@@ -66,11 +70,13 @@ export class Sidebar {
     const types = SEARCH_TYPES.filter(([name]) => name !== "substring" || field?.ngram);
     const type = h("select", { id: `${id}-type`, onchange: update },
       types.map(([value, label]) => h("option", { value }, label)));
+    const fuzzy = h("input", { id: `${id}-fuzzy`, type: "checkbox", onchange: update });
     const exclude = h("input", { id: `${id}-exclude`, type: "checkbox", onchange: update });
     details.append(
       h("label", { for: input.id }, "Text"), input,
       h("label", { for: type.id }, "Search type"), type,
-      h("label.inline", {}, exclude, " Exclude matches"));
+      h("div.checks", {}, h("label.inline", {}, fuzzy, " Allow typos"),
+        h("label.inline", {}, exclude, " Exclude matches")));
   }
 
   keywordBody(details, def) {
@@ -185,7 +191,9 @@ export class Sidebar {
   where() {
     const where = {};
     const texts = Object.entries(this.text);
-    const cond = ([key, c]) => ({ text_value: c.value, filter_key: key, search_type: c.type });
+    const cond = ([key, c]) => ({
+      text_value: c.value, filter_key: key, search_type: c.type, ...(c.fuzzy ? { fuzzy: true } : {}),
+    });
     const must = texts.filter(([, c]) => !c.exclude).map(cond);
     const mustNot = texts.filter(([, c]) => c.exclude).map(cond);
     if (must.length || mustNot.length) where.text_matches = pick({ must, must_not: mustNot });

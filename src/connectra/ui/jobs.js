@@ -76,6 +76,11 @@ export class JobsView {
       h("td", {}, display(job.job_response?.messages || job.job_response?.runtime_errors)),
       h("td", {}, h("code", {}, job.uuid))));
     $("#jobs-table tbody").replaceChildren(...rows);
+    // While a job runs and the page is shown, keep its status current.
+    clearTimeout(this.timer);
+    if (data.some((job) => !FINAL.has(job.status))) {
+      this.timer = setTimeout(() => !$("#jobs-view").hidden && this.list(), 2000);
+    }
   }
 
   async import(event) {

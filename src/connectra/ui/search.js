@@ -170,8 +170,11 @@ export class SearchView {
   renderBody() {
     const columns = this.shownColumns;
     const populate = this.query.company_config?.populate;
+    const numbers = new Set(this.entity.columns.filter((c) => c.type === "bigint" && c.name !== "id").map((c) => c.name));
+    const cell = (c, value) => (numbers.has(c) && typeof value === "number"
+      ? h("td.number", {}, value.toLocaleString("en")) : h("td", {}, display(value)));
     const rows = this.rows.map((row) => {
-      const cells = columns.map((c) => h("td", {}, display(row[c])));
+      const cells = columns.map((c) => cell(c, row[c]));
       if (populate) cells.push(h("td", {}, display(row.company?.name)));
       return h("tr", {
         tabindex: "-1",
