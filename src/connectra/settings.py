@@ -17,15 +17,15 @@ class Settings(BaseSettings):
 
     Built by :func:`load_settings`, never at import time. The URL-style variables
     (``CONNECTRA_*_URL``) win over the contract's split variables (``PG_DB_*``,
-    ``ELASTICSEARCH_*``, ``S3_*``); with neither, everything lives under ``./data``.
+    ``ELASTICSEARCH_*``, ``S3_*``); with neither, everything lives under ``./data``. Contract
+    variables that have no field here are accepted and ignored (``extra="ignore"``); the README
+    lists them with the reason.
     """
 
     model_config = SettingsConfigDict(case_sensitive=False, extra="ignore")
 
-    app_env: str = "development"
     api_key: str = ""
     max_requests_per_minute: int = Field(default=60, ge=1)
-    memory_log_interval_seconds: int = Field(default=300, ge=1)
     redis_url: str = ""
 
     connectra_data_dir: Path = DEFAULT_DATA_DIR
@@ -48,20 +48,12 @@ class Settings(BaseSettings):
     elasticsearch_connection: str = ""
     elasticsearch_host: str = ""
     elasticsearch_port: int = 9200
-    elasticsearch_username: str = ""
-    elasticsearch_password: str = ""
     elasticsearch_ssl: bool = False
-    elasticsearch_auth: bool = False
-    elasticsearch_debug: bool = False
 
     open_search_connection: str = ""
     open_search_host: str = ""
     open_search_port: int = 9200
-    open_search_username: str = ""
-    open_search_password: str = ""
     open_search_ssl: bool = False
-    open_search_auth: bool = False
-    open_search_debug: bool = False
 
     s3_access_key: str = ""
     s3_secret_key: str = ""
@@ -69,18 +61,15 @@ class Settings(BaseSettings):
     s3_bucket: str = ""
     s3_endpoint: str = ""
     s3_ssl: bool = True
-    s3_debug: bool = False
     s3_upload_url_ttl_hours: int = Field(default=24, ge=1)
     s3_upload_file_path_prifix: str = "uploads"
 
-    job_in_queue_size: int = Field(default=100, ge=1)
     parallel_jobs: int = Field(default=4, ge=1)
     ticker_interval_minutes: int = Field(default=5, ge=1)
     ticker_interval_seconds: float | None = Field(default=None, gt=0)
     batch_size_for_insertion: int = Field(default=500, ge=1)
     run_jobs_in_api: bool = False
     connectra_job_lease_seconds: float = Field(default=60.0, gt=0)  # a dead worker's job waits this
-    job_type: str = "normal"
 
     def api_keys(self) -> list[str]:
         """The accepted keys: ``API_KEY`` may hold several, comma-separated."""
@@ -91,15 +80,21 @@ class Settings(BaseSettings):
         if self.connectra_database_url:
             return _sqlalchemy_url(self.connectra_database_url)
         if self.pg_db_connection:
-            return _sqlalchemy_url(self.pg_db_connection)
+            return self._pg_ssl(_sqlalchemy_url(self.pg_db_connection))
         if self.pg_db_host:
             user = quote(self.pg_db_username, safe="")
             auth = f"{user}:{quote(self.pg_db_password, safe='')}@" if user else ""
-            return (
+            return self._pg_ssl(
                 f"postgresql+psycopg://{auth}{self.pg_db_host}:{self.pg_db_port}"
                 f"/{self.pg_db_database}"
             )
         return f"sqlite:///{self.connectra_data_dir / 'connectra.db'}"
+
+    def _pg_ssl(self, url: str) -> str:
+        """``PG_DB_SSL=true`` requires TLS unless the DSN already says how (``sslmode=``)."""
+        if not self.pg_db_ssl or "sslmode=" in url:
+            return url
+        return f"{url}{'&' if '?' in url else '?'}sslmode=require"
 
     def search_url(self) -> str:
         """Where the search index lives (tantivy under the data dir by default)."""

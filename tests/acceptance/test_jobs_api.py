@@ -91,6 +91,15 @@ def test_job_api_errors_and_listing(server: Server) -> None:
         missing = client.get("/common/jobs/6aa7dce4-330b-52d2-b4c5-605eb4e65a23")
         assert missing.status_code == 404
         assert missing.json()["error"].startswith("ERR_JOB_NOT_FOUND")
+        retrigger = f"/common/jobs/{job['uuid']}"
+        assert error(client.put(retrigger, json={"retry_count": "2"})) == (
+            "retry_count must be an integer"
+        )
+        again = client.put(retrigger, json={"retry_count": 2})
+        assert again.status_code == 200, again.text
+        assert again.json()["message"] == "Job updated and retriggered successfully"
+        assert (again.json()["data"]["status"], again.json()["data"]["retry_count"]) == ("open", 2)
+        assert client.put(missing.url.path, json={}).status_code == 404
 
 
 def test_upload_import_search_export_download(server: Server, tmp_path: Path) -> None:

@@ -94,6 +94,25 @@ def test_bad_bodies_are_400(seeded: Seeded, content: bytes, fragment: str) -> No
         ({"select_columns": ["uuid", "company_name"]}, "select_columns[1]"),
         ({"where": {"keyword_match": {"must": {"city": None}}}}, "where.keyword_match.must.city"),
         ({"limit": "many"}, "limit"),
+        # strict JSON types: never converted (§0.2.6)
+        ({"page": "1"}, "page"),
+        ({"limit": "5"}, "limit"),
+        ({"page": 1.0}, "page"),
+        ({"page": True}, "page"),
+        ({"where": {"text_matches": {"must": [{"text_value": "a", "filter_key": "title",
+          "search_type": "shuffle", "fuzzy": "yes"}]}}}, "where.text_matches.must[0].fuzzy"),
+        ({"where": {"text_matches": {"must": [{"text_value": "a b", "filter_key": "title",
+          "search_type": "exact", "slop": "2"}]}}}, "where.text_matches.must[0].slop"),
+        ({"company_config": {"populate": "true"}}, "company_config.populate"),
+        # unknown keys at every depth: a 400, never a match-all
+        ({"wher": {}}, "wher"),
+        ({"where": {"keyword_mach": {"must": {"stage": "x"}}}}, "where.keyword_mach"),
+        ({"where": {"keyword_match": {"mus": {"seniority": "senior"}}}},
+         "where.keyword_match.mus"),
+        ({"limt": 5}, "limt"),
+        ({"where": {"text_matches": {"must": [{"text_value": "a", "filter_key": "title",
+          "search_type": "shuffle", "fuzy": True}]}}}, "where.text_matches.must[0].fuzy"),
+        ({"order_by": [{"order_by": "created_at", "direction": "desc"}]}, "order_by[0].direction"),
     ],
 )  # fmt: skip
 def test_validation_errors_name_the_path(seeded: Seeded, body: Any, path: str) -> None:

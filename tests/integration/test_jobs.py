@@ -15,17 +15,20 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from connectra.errors import Conflict, JobNotFound
 from connectra.index.tantivy_index import TantivyIndex
 from connectra.jobs.context import JobContext
 from connectra.jobs.runner import Runner
 from connectra.jobs.setup import HANDLERS, make_runner
 from connectra.model.fake import DemoData
-from connectra.model.fields import CONTACT
+from connectra.model.fields import COMPANY, CONTACT
 from connectra.model.rows import CSV_HEADERS
 from connectra.objects.memory import MemoryObjectStore
+from connectra.services import jobs as job_service
+from connectra.services import writes
 from connectra.services.indexing import Indexer
 from connectra.settings import load_settings
-from connectra.store import entities
+from connectra.store import entities, migrate
 from connectra.store import jobs as jobs_repo
 from connectra.store.database import Store
 
@@ -300,3 +303,123 @@ def test_a_failed_batch_is_not_recorded_as_done(
     assert job["status"] == "completed"
     with store.read() as conn:
         assert entities.count_live(conn, CONTACT) == len({r["email"] for r in rows})
+
+
+def test_retrigger_runs_a_finished_job_again_and_keeps_its_error_history(store: Store) -> None:
+    uuid = _job(store, "make_coffee", {"cups": 1})
+    with pytest.raises(Conflict):  # open: not finished yet
+        job_service.retrigger_job(store, uuid, {})
+    assert _runner(store, HANDLERS).run_one()
+    again = job_service.retrigger_job(store, uuid.upper(), {"data": {"cups": 2}, "retry_count": 1})
+    assert (again["status"], again["retry_count"], again["data"]) == ("open", 1, {"cups": 2})
+    assert again["run_after"] is None
+    assert len(again["job_response"]["runtime_errors"]) == 1
+    assert _runner(store, HANDLERS).run_one()
+    assert len(_get(store, uuid)["job_response"]["runtime_errors"]) == 2
+    kept = job_service.retrigger_job(store, uuid, {})
+    assert (kept["retry_count"], kept["data"]) == (0, {"cups": 2})  # default count, data kept
+    with pytest.raises(JobNotFound):
+        job_service.retrigger_job(store, "6aa7dce4-330b-52d2-b4c5-605eb4e65a23", {})
+
+
+def test_import_lists_the_columns_it_ignored(store: Store, index: TantivyIndex) -> None:
+    settings, objects = _engines(store, index)
+    body = b"first_name,last_name,company,favourite_colour,Notes\nAda,Byron,Analytical,blue,x\n"
+    objects.objects[("default", "uploads/extra.csv")] = body
+    uuid = _job(store, "insert_csv_file", {"s3_key": "uploads/extra.csv"})
+    make_runner("first_time", settings, store, index, objects).run_one()
+    job = _get(store, uuid)
+    assert job["status"] == "completed", job["job_response"]
+    assert job["job_response"]["ignored_columns"] == ["favourite_colour", "Notes"]
+
+
+def _export(
+    store: Store, index: TantivyIndex, objects: MemoryObjectStore, service: str, columns: list[str]
+) -> bytes:
+    settings, _ = _engines(store, index)
+    Indexer(store, index).drain()
+    uuid = _job(store, "export_csv_file", {"service": service, "vql": {"select_columns": columns}})
+    make_runner("first_time", settings, store, index, objects).run_one()
+    job = _get(store, uuid)
+    assert job["status"] == "completed", job["job_response"]
+    return bytes(objects.open_read(job["job_response"]["s3_key"]).read())
+
+
+def _lines(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode(), newline="")))
+
+
+def test_company_export_matches_the_store(store: Store, index: TantivyIndex) -> None:
+    settings, objects = _engines(store, index)
+    objects.objects[("default", "uploads/in.csv")] = _csv(list(DemoData(9).rows(150)))
+    _job(store, "insert_csv_file", {"s3_key": "uploads/in.csv"})
+    make_runner("first_time", settings, store, index, objects).run_one()
+    columns = ["uuid", "name", "technologies", "employees_count", "phone_number", "updated_at"]
+    lines = _lines(_export(store, index, objects, "company", columns))
+    assert lines[0] == columns
+    with store.read() as conn:
+        live = entities.count_live(conn, COMPANY)
+        by_uuid = entities.fetch_by_uuids(conn, COMPANY, [line[0] for line in lines[1:]])
+    assert len(lines) - 1 == live == len(by_uuid)
+    for line in lines[1:]:
+        row = by_uuid[line[0]]
+        assert line[1:5] == [row["name"] or "", ",".join(row["technologies"] or []),
+                             str(row["employees_count"]), row["phone_number"] or ""]  # fmt: skip
+        assert line[5] == row["updated_at"].strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+TRICKY = [
+    'Head of "Growth", EMEA',  # quotes and the delimiter
+    'R&D; Platform, "Core" team',
+    "Line one\nline two",  # a newline (stored through the API)
+    "VP  Sales",  # an inner double space
+]
+
+
+def test_tricky_fields_round_trip_through_export_and_import(
+    store: Store, index: TantivyIndex, tmp_path: Path
+) -> None:
+    """Export quotes what needs quoting, so the CSV cells equal the stored values exactly; an
+    import of that file stores the same values again. Every CSV cell is cleaned on import (§b.2):
+    whitespace runs (a newline included) become one space, and leading or trailing punctuation
+    goes, so the values here start and end with a letter."""
+    columns = ["first_name", "last_name", "email", "title", "city", "departments"]
+    for n, title in enumerate(TRICKY):
+        body = {
+            "first_name": f"Ann{n}",
+            "last_name": "O'Neil, Jr",
+            "email": f"ann{n}@x.io",
+            "title": title,
+            "city": 'São "Paulo" SP',
+            "departments": ["R&D", "Ops"],
+        }
+        writes.create(store, CONTACT, body)
+    _, objects = _engines(store, index)
+    exported = _export(store, index, objects, "contact", columns)
+    stored = _by_email(store)
+    lines = _lines(exported)
+    assert len(lines) == 1 + len(TRICKY)
+    for line in lines[1:]:
+        row = stored[line[2]]
+        assert line == [row[name] for name in columns[:5]] + ["R&D,Ops"]
+    second = Store.from_url(f"sqlite:///{tmp_path}/second.db")
+    migrate.upgrade(second.engine)
+    settings, _ = _engines(second, index)
+    objects.objects[("default", "uploads/back.csv")] = exported
+    uuid = _job(second, "insert_csv_file", {"s3_key": "uploads/back.csv"})
+    make_runner("first_time", settings, second, index, objects).run_one()
+    assert _get(second, uuid)["status"] == "completed"
+    back = _by_email(second)
+    second.dispose()
+    assert set(back) == set(stored)
+    for email, row in stored.items():
+        for name in ("first_name", "last_name", "city", "departments"):
+            assert back[email][name] == row[name], name
+        assert back[email]["title"] == " ".join(row["title"].split())
+
+
+def _by_email(store: Store) -> dict[str, dict[str, Any]]:
+    with store.read() as conn:
+        uuids = list(conn.execute(sa.text("SELECT uuid FROM contacts")).scalars())
+        rows = entities.fetch_by_uuids(conn, CONTACT, uuids)
+    return {row["email"]: row for row in rows.values()}

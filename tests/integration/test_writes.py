@@ -19,6 +19,7 @@ from connectra.errors import (
 from connectra.model.fields import COMPANY, CONTACT
 from connectra.model.identity import company_uuid, contact_uuid
 from connectra.services import writes
+from connectra.services.batch_upsert import upsert_csv_rows
 from connectra.store import entities, outbox
 from connectra.store.database import Store
 
@@ -123,6 +124,24 @@ def test_create_company(store: Store) -> None:
     _error(
         lambda: writes.create(store, COMPANY, {"website": "https://x.io"}), ValidationError, "name"
     )
+
+
+def test_company_phone_is_cleaned_on_every_path(store: Store) -> None:
+    """§0.2.9: company ``phone_number`` is stored cleaned like the contact phones."""
+    created = writes.create(store, COMPANY, {**ACME, "phone_number": "(512) 555-0100"})
+    assert created["phone_number"] == "+5125550100"
+    uuid = created["uuid"]
+    updated = writes.update(store, COMPANY, uuid, {"phone_number": "512.555.0101 ext"})
+    assert updated["phone_number"] == "+5125550101"
+    upserted, _ = writes.upsert(store, COMPANY, {**ACME, "phone_number": "+1 (512) 555-0102"})
+    assert upserted["phone_number"] == "+15125550102"
+    writes.bulk_upsert(store, COMPANY, [{**ACME, "phone_number": "tel: 512-555-0103"}])
+    with store.write() as conn:
+        batch = upsert_csv_rows(conn, [{"company": "Zyx Labs", "company_phone": "(512) 555 0104"}])
+    with store.read() as conn:
+        rows = entities.fetch_by_uuids(conn, COMPANY, [uuid, *batch.company_uuids])
+    assert rows[uuid]["phone_number"] == "+5125550103"
+    assert rows[batch.company_uuids[0]]["phone_number"] == "+5125550104"
 
 
 def test_update_merges_and_protects_identity(store: Store) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,63 @@ def test_data_dir_moves_every_default(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = load_settings(env_file=None)
     assert settings.database_url() == "sqlite:////srv/connectra/connectra.db"
     assert settings.search_url() == "tantivy:///srv/connectra/index"
+
+
+def test_pg_db_ssl_requires_tls(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PG_DB_HOST", "db.internal")
+    monkeypatch.setenv("PG_DB_SSL", "true")
+    assert load_settings(env_file=None).database_url().endswith("/?sslmode=require")
+    monkeypatch.setenv("PG_DB_CONNECTION", "postgres://u@h/db?sslmode=verify-full")
+    assert load_settings(env_file=None).database_url().endswith("?sslmode=verify-full")
+
+
+# CONTRACT §h: every variable of the original deployment.
+SECTION_H = [
+    "APP_ENV", "API_KEY", "MAX_REQUESTS_PER_MINUTE", "MEMORY_LOG_INTERVAL_SECONDS", "RUN_COMMAND",
+    "LAMBDA_MODE", "AWS_LAMBDA_FUNCTION_NAME", "PG_DB_CONNECTION", "PG_DB_HOST", "PG_DB_PORT",
+    "PG_DB_DATABASE", "PG_DB_USERNAME", "PG_DB_PASSWORD", "PG_DB_DEBUG", "PG_DB_SSL",
+    "PG_DB_MAX_OPEN_CONNS", "PG_DB_MAX_IDLE_CONNS", "ES_MAX_IDLE_CONNS",
+    "ES_MAX_IDLE_CONNS_PER_HOST", "ELASTICSEARCH_CONNECTION", "ELASTICSEARCH_HOST",
+    "ELASTICSEARCH_PORT", "ELASTICSEARCH_USERNAME", "ELASTICSEARCH_PASSWORD",
+    "ELASTICSEARCH_DEBUG", "ELASTICSEARCH_SSL", "ELASTICSEARCH_AUTH", "OPEN_SEARCH_CONNECTION",
+    "OPEN_SEARCH_HOST", "OPEN_SEARCH_PORT", "OPEN_SEARCH_USERNAME", "OPEN_SEARCH_PASSWORD",
+    "OPEN_SEARCH_DEBUG", "OPEN_SEARCH_SSL", "OPEN_SEARCH_AUTH", "S3_ACCESS_KEY", "S3_SECRET_KEY",
+    "S3_REGION", "S3_BUCKET", "S3_ENDPOINT", "S3_SSL", "S3_DEBUG", "S3_UPLOAD_URL_TTL_HOURS",
+    "S3_UPLOAD_FILE_PATH_PRIFIX", "JOB_IN_QUEUE_SIZE", "PARALLEL_JOBS", "TICKER_INTERVAL_MINUTES",
+    "BATCH_SIZE_FOR_INSERTION", "JOB_TYPE", "TICKER_INTERVAL_SECONDS", "RUN_JOBS_IN_API",
+]  # fmt: skip
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _read_in_source(name: str) -> bool:
+    """Some module other than the field's definition reads ``settings.<name>`` (or the class
+    reads ``self.<name>``)."""
+    pattern = re.compile(rf"\b(settings|self)\.{name.lower()}\b")
+    settings_py = ROOT / "src/connectra/settings.py"
+    for path in (ROOT / "src/connectra").rglob("*.py"):
+        text = path.read_text()
+        if path == settings_py:
+            text = text.replace(f"    {name.lower()}:", "")
+        if pattern.search(text):
+            return True
+    return False
+
+
+def _listed_as_unused(name: str) -> bool:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("have no effect here:", 1)[1].split("\n\n", 2)[1]
+    return f"`{name}`" in section
+
+
+@pytest.mark.parametrize("name", SECTION_H)
+def test_every_contract_variable_is_honoured_or_listed_as_unused(name: str) -> None:
+    assert _read_in_source(name) != _listed_as_unused(name), (
+        f"{name}: honoured={_read_in_source(name)}, listed as unused={_listed_as_unused(name)}"
+    )
+
+
+def test_every_setting_is_read() -> None:
+    from connectra.settings import Settings
+
+    unread = [name for name in Settings.model_fields if not _read_in_source(name.upper())]
+    assert unread == []

@@ -2,11 +2,12 @@
 
 Each batch goes through the same service as ``POST /common/batch-upsert`` and commits together
 with the job's progress (rows, bytes, batches, last line), so a resumed job skips exactly the
-batches that are in. Malformed rows (a field count other than the header's) are skipped and
-reported with their line numbers. The whole job fails only when the file cannot be used at all:
-a missing object, bytes that are not UTF-8, a header with none of the import columns, or more
-than ``MAX_ROW_ERRORS`` malformed rows (at that point the file is more likely the wrong file
-than a file with a few bad lines).
+batches that are in. Header columns that are not import columns are ignored and listed in
+``job_response.ignored_columns``. Malformed rows (a field count other than the header's) are
+skipped and reported with their line numbers. The whole job fails only when the file cannot be
+used at all: a missing object, bytes that are not UTF-8, a header with none of the import
+columns, or more than ``MAX_ROW_ERRORS`` malformed rows (at that point the file is more likely
+the wrong file than a file with a few bad lines).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from connectra.model.rows import CSV_HEADERS
 from connectra.services.batch_upsert import upsert_csv_rows
 
 MAX_ROW_ERRORS = 1000
+KNOWN = frozenset(CSV_HEADERS)
 
 
 class CountingReader(io.RawIOBase):
@@ -48,7 +50,7 @@ def _header(reader: Any) -> list[str]:
         header = [clean_string(name) for name in next(reader)]
     except StopIteration:
         raise ValidationError("the CSV file is empty: a header row is required") from None
-    if not set(header) & set(CSV_HEADERS):
+    if not KNOWN.intersection(header):
         raise ValidationError(
             f"the CSV header has none of the import columns (got {header[:5]!r}...)"
         )
@@ -132,6 +134,7 @@ def run_import(ctx: JobContext) -> dict[str, Any]:
         text = io.TextIOWrapper(io.BufferedReader(counting), encoding="utf-8-sig", newline="")
         reader = csv.reader(text)
         header = _header(reader)
+        progress.response["ignored_columns"] = [name for name in header if name not in KNOWN]
         batch: list[dict[str, str]] = []
         line = 0
         for line, row in _rows(reader, header, progress.pending_errors):

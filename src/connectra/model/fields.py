@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from connectra.errors import UnsupportedService
+from connectra.errors import CompanyNotFound, ContactNotFound, NotFound, UnsupportedService
 
 
 class ColumnType(StrEnum):
@@ -58,9 +58,25 @@ class IndexField:
         return self.source.startswith("company.")
 
 
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """What differs between entities on the write and read paths (so no service branches on
+    which entity it holds)."""
+
+    label: str  # "Contact": in messages
+    not_found: type[NotFound]  # the 404 of a uuid with no live record
+    identity: tuple[str, ...]  # UUID5 inputs, in order (§b.1)
+    required: tuple[str, ...]  # on create, and in bulk for a record without a uuid
+    required_when_new: tuple[str, ...]  # in bulk, for a record that does not exist yet
+    upsert_match: str  # the column an upsert matches on after the uuid
+    upsert_needs_one_of: tuple[str, ...]  # an upsert body must hold at least one of these
+    parent: str | None = None  # the column naming the company (contacts: company_id)
+    display: tuple[tuple[str, str], ...] = ()  # filter key → column shown in its dropdown
+
+
 @dataclass(frozen=True)
 class Entity:
-    """One entity: its table, its columns and its search document."""
+    """One entity: its table, its columns, its search document and its rules."""
 
     name: str  # singular service name: "contact" / "company"
     plural: str
@@ -68,6 +84,7 @@ class Entity:
     index_name: str
     columns: tuple[Column, ...]
     index_fields: tuple[IndexField, ...]
+    rules: Rules
     min_gram: int = 3
     max_gram: int = 10
     _columns: dict[str, Column] = field(init=False, repr=False, compare=False)
@@ -111,6 +128,16 @@ COMPANY = Entity(
     plural="companies",
     table="companies",
     index_name="companies_index",
+    rules=Rules(
+        label="Company",
+        not_found=CompanyNotFound,
+        identity=("name", "linkedin_url"),
+        required=("name",),
+        required_when_new=("name",),
+        upsert_match="normalized_domain",
+        upsert_needs_one_of=("name",),
+        display=(("uuid", "name"),),  # the "Name" filter: value is the uuid, shown as the name
+    ),
     columns=(
         Column("id", ColumnType.BIGINT, system=True),
         Column("uuid", identifier=True),
@@ -131,7 +158,7 @@ COMPANY = Entity(
         Column("facebook_url"),
         Column("twitter_url"),
         Column("company_name_for_emails"),
-        Column("phone_number"),
+        Column("phone_number", phone=True),
         Column("latest_funding"),
         Column("latest_funding_amount", ColumnType.BIGINT),
         Column("last_raised_at"),
@@ -162,6 +189,16 @@ CONTACT = Entity(
     plural="contacts",
     table="contacts",
     index_name="contacts_index",
+    rules=Rules(
+        label="Contact",
+        not_found=ContactNotFound,
+        identity=("first_name", "last_name", "linkedin_url"),
+        required=("first_name", "last_name", "email"),
+        required_when_new=(),
+        upsert_match="email",
+        upsert_needs_one_of=("email", "uuid"),
+        parent="company_id",
+    ),
     columns=(
         Column("id", ColumnType.BIGINT, system=True),
         Column("uuid", identifier=True),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
 from connectra.errors import ValidationError
 from connectra.model.normalize import lower_identifier
@@ -24,6 +26,11 @@ def contact_uuid(first_name: str, last_name: str, linkedin_url: str) -> str:
 def company_uuid(name: str, linkedin_url: str) -> str:
     """``uuid5(lower(trim(name)) + lower(trim(linkedin_url)))`` on every write path (§0.2.2)."""
     return _uuid5(lower_identifier(name), lower_identifier(linkedin_url))
+
+
+def derived_uuid(identity: tuple[str, ...], values: Mapping[str, Any]) -> str:
+    """The UUID5 of a record from its identity columns (absent ones count as empty)."""
+    return _uuid5(*(lower_identifier(values.get(name) or "") for name in identity))
 
 
 def filter_value_uuid(filter_key: str, service: str, value: str) -> str:

@@ -2,7 +2,7 @@
 
 Input hygiene first: unknown keys are ignored, ``null``, blank strings and the placeholder
 ``"_"`` mean "absent". Then types and formats are checked (errors name the JSON path), and
-values are normalised: strings trimmed, identifiers lower-cased, contact phones cleaned.
+values are normalised: strings trimmed, identifiers lower-cased, phones cleaned.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from connectra.errors import ValidationError
-from connectra.model.fields import COMPANY, CONTACT, ColumnType, Entity
+from connectra.model.fields import ColumnType, Entity
 from connectra.model.identity import UUID_RE
 from connectra.model.normalize import INT64_MAX, clean_phone, domain_from_website, is_absent
 
@@ -64,7 +64,7 @@ def _typed(entity: Entity, name: str, value: Any, path: str) -> Any:
 def _check_formats(entity: Entity, values: dict[str, Any], prefix: str) -> None:
     """Format rules, checked on the values as sent (before lower-casing)."""
     email = values.get("email")
-    if entity is CONTACT and email is not None and not EMAIL_RE.match(email):
+    if email is not None and not EMAIL_RE.match(email):
         path = _at(prefix, "email")
         raise ValidationError(f"invalid email format: {email!r}", path=path, field="email")
     linkedin = values.get("linkedin_url")
@@ -95,9 +95,10 @@ def _normalise(entity: Entity, values: dict[str, Any]) -> None:
         assert column is not None
         if column.identifier:
             values[name] = value.lower()
-        elif column.phone and entity is CONTACT:
+        elif column.phone:
             values[name] = clean_phone(value) or None
-    if entity is COMPANY and values.get("website") and not values.get("normalized_domain"):
+    derives_domain = entity.column("normalized_domain") is not None
+    if derives_domain and values.get("website") and not values.get("normalized_domain"):
         values["normalized_domain"] = domain_from_website(values["website"]) or None
 
 

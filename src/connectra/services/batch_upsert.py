@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from connectra.model.fields import COMPANY, CONTACT
 from connectra.model.rows import records_from_row
-from connectra.services.filter_values import record_filter_values
-from connectra.store import entities, outbox
+from connectra.services.pipeline import write_rows
+from connectra.store.database import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,21 +29,22 @@ def _first_by_uuid(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def upsert_csv_rows(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> BatchResult:
-    """Upsert a batch of CSV rows: companies first, duplicates within the batch dropped
-    (first occurrence wins), outbox entries and filter values written in the same transaction.
-    """
+    """Upsert a batch of CSV rows in the caller's transaction: companies first, duplicates
+    within the batch dropped (first occurrence wins), through the write pipeline."""
     built = [records_from_row(row) for row in rows]
     now = datetime.now(UTC)
     companies = _first_by_uuid([r.company for r in built])
     contacts = _first_by_uuid([r.contact for r in built])
     for record in (*companies, *contacts):
         record.update(created_at=now, updated_at=now, deleted_at=None)
-    entities.upsert(conn, COMPANY, companies)
-    entities.upsert(conn, CONTACT, contacts)
-    company_uuids = [c["uuid"] for c in companies]
-    contact_uuids = [c["uuid"] for c in contacts]
-    outbox.enqueue(conn, COMPANY.name, company_uuids)
-    outbox.enqueue(conn, CONTACT.name, contact_uuids)
-    record_filter_values(conn, COMPANY, companies)
-    record_filter_values(conn, CONTACT, contacts)
-    return BatchResult(company_uuids=company_uuids, contact_uuids=contact_uuids)
+    write_rows(conn, COMPANY, companies)
+    write_rows(conn, CONTACT, contacts)
+    return BatchResult(
+        company_uuids=[c["uuid"] for c in companies], contact_uuids=[c["uuid"] for c in contacts]
+    )
+
+
+def batch_upsert(store: Store, rows: Sequence[Mapping[str, Any]]) -> BatchResult:
+    """``POST /common/batch-upsert``: one transaction for the whole batch."""
+    with store.write() as conn:
+        return upsert_csv_rows(conn, rows)

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from connectra.model.fields import COMPANY, Entity
+from connectra.model.fields import Entity
 from connectra.model.identity import filter_value_uuid
 from connectra.model.text import lower
 from connectra.store import filters as filters_repo
@@ -16,11 +16,11 @@ from connectra.store import filters as filters_repo
 def _values(entity: Entity, key: str, record: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     """(value, display_value) pairs a record contributes to the filter ``key``."""
     raw = record.get(key)
-    if entity is COMPANY and key == "uuid":
-        # The company "Name" filter: value is the uuid, the dropdown shows the name.
-        name = record.get("name")
-        if raw and name:
-            yield raw, name
+    shown_column = dict(entity.rules.display).get(key)
+    if shown_column is not None:  # e.g. the company "Name" filter: uuid values, names shown
+        shown = record.get(shown_column)
+        if raw and shown:
+            yield raw, shown
         return
     for value in raw if isinstance(raw, list) else [raw]:
         if isinstance(value, str) and value:

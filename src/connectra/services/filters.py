@@ -26,7 +26,6 @@ import sqlalchemy as sa
 from connectra.errors import NotFound, PageSizeExceeded, ValidationError
 from connectra.index.base import SearchIndex
 from connectra.model.fields import (
-    COMPANY,
     Column,
     ColumnType,
     Entity,
@@ -131,7 +130,7 @@ def _index_counts(entity: Entity, definition: FilterDefinition) -> bool:
 
 
 def _is_name_filter(entity: Entity, key: str) -> bool:
-    return entity is COMPANY and key == "uuid"
+    return key in dict(entity.rules.display)
 
 
 def _sql_values(

@@ -39,8 +39,11 @@ def documents(
     conn: sa.Connection, entity: Entity, rows: Sequence[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Index documents of live rows (contacts carry their company's copies)."""
-    companies = _company_rows(conn, rows) if entity is CONTACT else {}
-    return [build_document(entity, row, companies.get(row.get("company_id") or "")) for row in rows]
+    parent = entity.rules.parent
+    if parent is None:
+        return [build_document(entity, row) for row in rows]
+    companies = _company_rows(conn, rows)
+    return [build_document(entity, row, companies.get(row.get(parent) or "")) for row in rows]
 
 
 def collect_changes(conn: sa.Connection, entries: Sequence[outbox.Entry]) -> Changes:

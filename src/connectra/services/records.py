@@ -6,8 +6,8 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
-from connectra.errors import CompanyNotFound, ContactNotFound, NotFound
-from connectra.model.fields import CONTACT, Entity
+from connectra.errors import NotFound
+from connectra.model.fields import Entity
 from connectra.model.timestamps import format_timestamp
 
 
@@ -26,6 +26,5 @@ def row_json(row: Mapping[str, Any], shown: Collection[str] | None = None) -> di
 
 def not_found(entity: Entity) -> NotFound:
     """The contract's 404 for a uuid with no live record."""
-    error = ContactNotFound if entity is CONTACT else CompanyNotFound
-    label = "Contact" if entity is CONTACT else "Company"
-    return error(f"{label} with identifier 'specified UUID' not found")
+    rules = entity.rules
+    return rules.not_found(f"{rules.label} with identifier 'specified UUID' not found")

@@ -6,7 +6,7 @@ from typing import Any
 
 from connectra.errors import ValidationError
 from connectra.index.base import SearchIndex
-from connectra.model.fields import COMPANY, CONTACT, Entity
+from connectra.model.fields import COMPANY, Entity
 from connectra.model.identity import parse_uuid
 from connectra.services.records import not_found, row_json
 from connectra.store import entities
@@ -19,7 +19,7 @@ def _fetch_columns(entity: Entity, selected: tuple[str, ...] | None) -> list[str
     """Columns to read: the selection (contacts always add company_id), or every column."""
     if selected is None:
         return None
-    extra = ["company_id"] if entity is CONTACT else []
+    extra = [entity.rules.parent] if entity.rules.parent else []
     return list(dict.fromkeys([*selected, *extra]))
 
 

@@ -7,8 +7,7 @@ index, and a failed one leaves nothing behind.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -22,15 +21,13 @@ from connectra.errors import (
     NotFound,
     ValidationError,
 )
-from connectra.model.fields import COMPANY, CONTACT, Entity
-from connectra.model.identity import company_uuid, contact_uuid, parse_uuid
+from connectra.model.fields import COMPANY, Entity
+from connectra.model.identity import derived_uuid, parse_uuid
 from connectra.model.validation import clean_input, immutable_fields, require
-from connectra.services.filter_values import record_filter_values
+from connectra.services.pipeline import record_written, write_rows
 from connectra.services.records import not_found, row_json
 from connectra.store import entities, outbox
 from connectra.store.database import Store
-
-log = logging.getLogger(__name__)
 
 BULK_MAX = 1000
 BATCH_UPSERT_MAX = 100
@@ -42,28 +39,15 @@ def _full_row(entity: Entity, data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _derived_uuid(entity: Entity, values: Mapping[str, Any]) -> str:
-    if entity is CONTACT:
-        return contact_uuid(
-            values.get("first_name") or "",
-            values.get("last_name") or "",
-            values.get("linkedin_url") or "",
-        )
-    return company_uuid(values.get("name") or "", values.get("linkedin_url") or "")
+    return derived_uuid(entity.rules.identity, values)
 
 
-def _require_company(conn: sa.Connection, company_id: str | None) -> None:
+def _require_parent(conn: sa.Connection, entity: Entity, row: Mapping[str, Any]) -> None:
+    """A contact's company_id must name an existing company."""
+    parent = entity.rules.parent
+    company_id = row.get(parent) if parent else None
     if company_id and not entities.fetch_by_uuids(conn, COMPANY, [company_id], ["uuid"]):
         raise NotFound(f"Resource with identifier '{company_id}' not found: no such company")
-
-
-def _after_write(conn: sa.Connection, entity: Entity, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Outbox entries always; filter values best-effort (a savepoint keeps a failure local)."""
-    outbox.enqueue(conn, entity.name, [row["uuid"] for row in rows])
-    try:
-        with conn.begin_nested():
-            record_filter_values(conn, entity, rows)
-    except sa.exc.SQLAlchemyError:
-        log.exception("recording filter values failed; the write itself is kept")
 
 
 def _stored(conn: sa.Connection, entity: Entity, uuid: str) -> dict[str, Any]:
@@ -73,18 +57,17 @@ def _stored(conn: sa.Connection, entity: Entity, uuid: str) -> dict[str, Any]:
 def create(store: Store, entity: Entity, body: Any) -> dict[str, Any]:
     """Create one record (201). A live record with the same uuid is a 409 ``CONFLICT``."""
     values = clean_input(entity, body)
-    require(values, ("first_name", "last_name", "email") if entity is CONTACT else ("name",))
+    require(values, entity.rules.required)
     uuid = values.get("uuid") or _derived_uuid(entity, values)
     now = datetime.now(UTC)
     row = _full_row(entity, {**values, "uuid": uuid, "created_at": now, "updated_at": now})
     with store.write() as conn:
-        if entity is CONTACT:
-            _require_company(conn, values.get("company_id"))
+        _require_parent(conn, entity, values)
         if not entities.insert_if_absent(conn, entity, row):
             if entities.fetch_by_uuids(conn, entity, [uuid], ["uuid"]):
                 raise Conflict(f"a {entity.name} with uuid {uuid} already exists")
             entities.upsert(conn, entity, [row])  # a soft-deleted record comes back
-        _after_write(conn, entity, [row])
+        record_written(conn, entity, [row])
         return _stored(conn, entity, uuid)
 
 
@@ -107,10 +90,8 @@ def update(store: Store, entity: Entity, raw_uuid: str, body: Any) -> dict[str, 
         if existing is None:
             raise not_found(entity)
         merged = _merge(entity, existing, values, datetime.now(UTC))
-        if entity is CONTACT:
-            _require_company(conn, merged.get("company_id"))
-        entities.upsert(conn, entity, [merged])
-        _after_write(conn, entity, [merged])
+        _require_parent(conn, entity, merged)
+        write_rows(conn, entity, [merged])
         return _stored(conn, entity, uuid)
 
 
@@ -128,7 +109,7 @@ def _upsert_match(conn: sa.Connection, entity: Entity, values: Mapping[str, Any]
     given = values.get("uuid")
     if given and entities.fetch_by_uuids(conn, entity, [given], ["uuid"]):
         return str(given)
-    key = "email" if entity is CONTACT else "normalized_domain"
+    key = entity.rules.upsert_match
     if values.get(key):
         found = entities.oldest_live_uuid(conn, entity, key, values[key])
         if found:
@@ -139,10 +120,10 @@ def _upsert_match(conn: sa.Connection, entity: Entity, values: Mapping[str, Any]
 def upsert(store: Store, entity: Entity, body: Any) -> tuple[dict[str, Any], bool]:
     """Update the matching record or create one; returns (record, is_new)."""
     values = clean_input(entity, body)
-    if entity is CONTACT and not (values.get("email") or values.get("uuid")):
-        raise ValidationError("either email or UUID is required for upsert", path="email")
-    if entity is COMPANY:
-        require(values, ("name",))
+    needed = entity.rules.upsert_needs_one_of
+    if not any(values.get(name) for name in needed):
+        names = " or ".join(needed)
+        raise ValidationError(f"{names} is required for upsert", path=needed[0], field=needed[0])
     now = datetime.now(UTC)
     with store.write() as conn:
         uuid = _upsert_match(conn, entity, values)
@@ -152,11 +133,8 @@ def upsert(store: Store, entity: Entity, body: Any) -> tuple[dict[str, Any], boo
             row = _full_row(entity, {**values, "uuid": uuid, "created_at": now, "updated_at": now})
         else:
             row = _merge(entity, existing, values, now)
-        if entity is CONTACT:
-            _require_company(conn, row.get("company_id"))
-        # ON CONFLICT keeps concurrent upserts of one record to one row.
-        entities.upsert(conn, entity, [row])
-        _after_write(conn, entity, [row])
+        _require_parent(conn, entity, row)
+        write_rows(conn, entity, [row])  # ON CONFLICT: concurrent upserts leave one row
         return _stored(conn, entity, uuid), existing is None
 
 
@@ -180,8 +158,8 @@ class BulkResult:
 
 def _bulk_values(entity: Entity, record: Any, index: int) -> dict[str, Any]:
     values = clean_input(entity, record, f"[{index}]")
-    if entity is CONTACT and not values.get("uuid"):
-        require(values, ("first_name", "last_name", "email"), f"[{index}]")
+    if not values.get("uuid"):
+        require(values, entity.rules.required, f"[{index}]")
     values["uuid"] = values.get("uuid") or _derived_uuid(entity, values)
     return values
 
@@ -235,11 +213,9 @@ def _write_bulk(
             if uuid in existing:
                 rows.append(_merge(entity, existing[uuid], values, now))
                 result.updated += 1
-            elif entity is COMPANY and not values.get("name"):
-                result.errors.append(_bulk_error(index, values, "name is required"))
+            elif missing := [n for n in entity.rules.required_when_new if not values.get(n)]:
+                result.errors.append(_bulk_error(index, values, f"{missing[0]} is required"))
             else:
                 rows.append(_full_row(entity, {**values, "created_at": now, "updated_at": now}))
                 result.created += 1
-        entities.upsert(conn, entity, rows)
-        outbox.enqueue(conn, entity.name, [row["uuid"] for row in rows])
-        record_filter_values(conn, entity, rows)
+        write_rows(conn, entity, rows)

@@ -73,6 +73,40 @@ def list_jobs(
     return [_row(row) for row in conn.execute(stmt)]
 
 
+def retrigger(
+    conn: sa.Connection, uuid: str, data: Any, retry_count: int, now: datetime
+) -> dict[str, Any] | None:
+    """A failed or completed job back to ``open`` (None when it is in another state).
+
+    Its progress and results are cleared so it runs from the start; ``runtime_errors`` stay.
+    """
+    found = conn.execute(
+        sa.select(jobs.c.job_response)
+        .where(jobs.c.uuid == uuid, jobs.c.status.in_((FAILED, COMPLETED)))
+        .with_for_update()
+    ).first()
+    if found is None:
+        return None
+    history = (found.job_response or {}).get("runtime_errors")
+    values: dict[str, Any] = {
+        "status": OPEN,
+        "retry_count": retry_count,
+        "run_after": None,
+        "job_response": {"runtime_errors": history} if history else {},
+        "updated_at": now,
+    }
+    if data is not None:
+        values["data"] = data
+    stmt = (
+        sa.update(jobs)
+        .where(jobs.c.uuid == uuid, jobs.c.status.in_((FAILED, COMPLETED)))
+        .values(**values)
+        .returning(*jobs.c)
+    )
+    updated = conn.execute(stmt).first()
+    return None if updated is None else _row(updated)
+
+
 def _claim(
     conn: sa.Connection,
     eligible: sa.ColumnElement[bool],

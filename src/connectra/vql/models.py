@@ -1,7 +1,9 @@
 """The VQL request body as pydantic models (exact key spellings of CONTRACT.md §c.1).
 
-Structure only: keys the contract does not name are ignored, and everything that depends on the
-entity (which fields exist, their kinds, value types) is checked in :mod:`connectra.vql.validate`.
+Structure only, and strict (CONTRACT.md §0.2.6): a key the contract does not name is a 400 naming
+its path, and a JSON value of the wrong type (``"page": "1"``, ``"fuzzy": "yes"``) is never
+converted. Everything that depends on the entity (which fields exist, their kinds, value types)
+is checked in :mod:`connectra.vql.validate`.
 """
 
 from __future__ import annotations
@@ -10,11 +12,11 @@ from typing import Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-_IGNORE = ConfigDict(extra="ignore")
+_STRICT = ConfigDict(extra="forbid", strict=True)
 
 
 class TextCondition(BaseModel):
-    model_config = _IGNORE
+    model_config = _STRICT
 
     text_value: str
     filter_key: str
@@ -25,7 +27,7 @@ class TextCondition(BaseModel):
 
 
 class TextMatches(BaseModel):
-    model_config = _IGNORE
+    model_config = _STRICT
 
     must: list[TextCondition] | None = None
     must_not: list[TextCondition] | None = None
@@ -34,14 +36,14 @@ class TextMatches(BaseModel):
 class FieldConditions(BaseModel):
     """``{field: value}`` maps of keyword_match and range_query; values are checked per field."""
 
-    model_config = _IGNORE
+    model_config = _STRICT
 
     must: dict[str, Any] | None = None
     must_not: dict[str, Any] | None = None
 
 
 class Where(BaseModel):
-    model_config = _IGNORE
+    model_config = _STRICT
 
     text_matches: TextMatches | None = None
     keyword_match: FieldConditions | None = None
@@ -49,14 +51,14 @@ class Where(BaseModel):
 
 
 class OrderBy(BaseModel):
-    model_config = _IGNORE
+    model_config = _STRICT
 
     order_by: str | None = None
     order_direction: str | None = None
 
 
 class CompanyConfig(BaseModel):
-    model_config = _IGNORE
+    model_config = _STRICT
 
     populate: bool | None = None
     select_columns: list[str] | None = None
@@ -68,7 +70,7 @@ class VQLRequest(BaseModel):
     Examples that run against the demo data live with the routes (api/routes/reads.py).
     """
 
-    model_config = _IGNORE
+    model_config = _STRICT
 
     where: Where | None = None
     order_by: list[OrderBy] | None = None

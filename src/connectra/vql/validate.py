@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import pydantic
 
 from connectra.errors import PageOutOfRange, PageSizeExceeded, ValidationError
-from connectra.model.fields import COMPANY, CONTACT, Entity, FieldKind, IndexField
+from connectra.model.fields import COMPANY, Entity, FieldKind, IndexField
 from connectra.vql import cursor as cursor_codec
 from connectra.vql.ast import (
     AnyOf,
@@ -31,6 +31,7 @@ DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 MAX_PAGE = 10
 _BOUNDS = ("gte", "gt", "lte", "lt")
+_UNKNOWN_KEY = "unknown key (check its spelling against the request schema)"
 
 
 def json_path(loc: tuple[int | str, ...]) -> str:
@@ -53,7 +54,8 @@ def validate_model(model: type[M], body: object) -> M:
     except pydantic.ValidationError as exc:
         first = exc.errors()[0]
         path = json_path(first["loc"]) or "$"
-        raise ValidationError(f"{path}: {first['msg']}", path=path, field=path) from None
+        message = _UNKNOWN_KEY if first["type"] == "extra_forbidden" else first["msg"]
+        raise ValidationError(f"{path}: {message}", path=path, field=path) from None
 
 
 def parse_request(body: object) -> VQLRequest:
@@ -81,7 +83,7 @@ def compile_search(request: VQLRequest, entity: Entity) -> Search:
         page=Page(limit=limit, offset=0 if after else (page - 1) * limit, after=after),
         select_columns=_columns(request.select_columns, entity, "select_columns"),
         populate_company=bool(
-            entity is CONTACT and request.company_config and request.company_config.populate
+            entity.rules.parent and request.company_config and request.company_config.populate
         ),
         company_columns=_company_columns(request, entity),
     )
@@ -145,7 +147,7 @@ def _columns(columns: list[str] | None, entity: Entity, path: str) -> tuple[str,
 
 def _company_columns(request: VQLRequest, entity: Entity) -> tuple[str, ...] | None:
     config = request.company_config
-    if entity is not CONTACT or config is None:
+    if entity.rules.parent is None or config is None:
         return None
     return _columns(config.select_columns, COMPANY, "company_config.select_columns")
 

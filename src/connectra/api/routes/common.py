@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from connectra.api.deps import StoreDep, json_body, json_response, wake_indexer
 from connectra.api.schemas import ERRORS
 from connectra.errors import BatchTooLarge, EmptyPayload, ValidationError
-from connectra.services.batch_upsert import upsert_csv_rows
+from connectra.services import batch_upsert as batch_service
 
 MAX_ROWS = 100
 
@@ -111,8 +111,7 @@ def common_router() -> APIRouter:
         openapi_extra=_request_body(),
     )
     def batch_upsert(rows: BatchRows, store: StoreDep, request: Request) -> Response:
-        with store.write() as conn:
-            result = upsert_csv_rows(conn, rows)
+        result = batch_service.batch_upsert(store, rows)
         wake_indexer(request)
         return json_response(
             {

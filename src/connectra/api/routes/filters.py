@@ -21,7 +21,8 @@ class FilterValuesRequest(BaseModel):
     """Body of ``filters/data``; ``service`` is accepted and ignored (the path decides)."""
 
     model_config = ConfigDict(
-        extra="ignore",
+        extra="forbid",
+        strict=True,
         json_schema_extra={"examples": [{"filter_key": "city", "search_text": "aus", "limit": 10}]},
     )
 

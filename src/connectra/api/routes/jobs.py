@@ -1,4 +1,4 @@
-"""Job routes: create, list and get (the runners do the work)."""
+"""Job routes: create, list, get and re-trigger (the runners do the work)."""
 
 from __future__ import annotations
 
@@ -66,6 +66,24 @@ _LIST_BODY = {
         },
     }
 }
+_RETRIGGER_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "data": {"type": "object", "description": "new job_data (kept if absent)"},
+                        "retry_count": {"type": "integer", "minimum": 0},
+                    },
+                },
+                "examples": {"again": {"value": {"retry_count": 2}}},
+            }
+        },
+    }
+}
 
 
 @router.post("/create", status_code=201, openapi_extra=_CREATE_BODY, summary="Create a job")
@@ -77,6 +95,22 @@ def create_job(body: JSONBody, store: StoreDep) -> Response:
 @router.post("", openapi_extra=_LIST_BODY, summary="List jobs, newest first")
 def list_jobs(body: JSONBody, store: StoreDep) -> Response:
     return json_response({"data": job_service.list_jobs(store, body), "success": True})
+
+
+@router.put(
+    "/{uuid}",
+    openapi_extra=_RETRIGGER_BODY,
+    summary="Re-trigger a failed or completed job",
+    responses={
+        404: {"model": ErrorResponse, "description": "NOT_FOUND (ERR_JOB_NOT_FOUND)"},
+        409: {"model": ErrorResponse, "description": "CONFLICT: the job is not failed/completed"},
+    },
+)
+def retrigger_job(uuid: str, body: JSONBody, store: StoreDep) -> Response:
+    job = job_service.retrigger_job(store, uuid, body)
+    return json_response(
+        {"success": True, "message": "Job updated and retriggered successfully", "data": job}
+    )
 
 
 @router.get(

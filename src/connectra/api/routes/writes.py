@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from connectra.api.deps import JSONBody, StoreDep, json_response, wake_indexer
 from connectra.api.schemas import ERRORS, ErrorResponse
 from connectra.errors import PageSizeExceeded
-from connectra.model.fields import CONTACT, ColumnType, Entity
+from connectra.model.fields import ColumnType, Entity
 from connectra.services import writes
 
 _JSON_TYPES = {
@@ -94,7 +94,7 @@ def write_router(entity: Entity) -> APIRouter:
 def item_router(entity: Entity) -> APIRouter:
     """PUT and DELETE ``/<plural>/{uuid}``: registered after the literal sub-paths."""
     router = APIRouter(prefix=f"/{entity.plural}", tags=[entity.plural], responses=ERRORS)
-    label = "Contact" if entity is CONTACT else "Company"
+    label = entity.rules.label
     not_found: dict[int | str, dict[str, Any]] = {
         404: {"model": ErrorResponse, "description": "NOT_FOUND"}
     }

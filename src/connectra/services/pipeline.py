@@ -1,0 +1,42 @@
+"""The one write pipeline: rows → store, index outbox, filter values, in the caller's transaction.
+
+Every write path (create, update, upsert, bulk, batch-upsert, CSV import batches) ends here, so
+they share one failure policy: the rows and their outbox entries are the write and fail as a
+whole (nothing is half-written; a committed row always reaches the index, CONTRACT.md §0.2.4).
+Filter values are derived data that the dropdowns can lose without harm: a failure there is
+logged and kept local by a savepoint, and the write stands.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from connectra.model.fields import Entity
+from connectra.services.filter_values import record_filter_values
+from connectra.store import entities, outbox
+
+log = logging.getLogger(__name__)
+
+Row = Mapping[str, Any]
+
+
+def write_rows(conn: sa.Connection, entity: Entity, rows: Sequence[Row]) -> None:
+    """Upsert full rows (every column but ``id``, one shape) and record them as written."""
+    entities.upsert(conn, entity, rows)
+    record_written(conn, entity, rows)
+
+
+def record_written(conn: sa.Connection, entity: Entity, rows: Sequence[Row]) -> None:
+    """The rows are in the store: queue them for the index and record their filter values."""
+    if not rows:
+        return
+    outbox.enqueue(conn, entity.name, [row["uuid"] for row in rows])
+    try:
+        with conn.begin_nested():
+            record_filter_values(conn, entity, rows)
+    except sa.exc.SQLAlchemyError:
+        log.exception("recording %s filter values failed; the write itself is kept", entity.name)
