@@ -35,8 +35,7 @@ export class Exporter {
     const link = $("#export-link");
     panel.hidden = false;
     link.hidden = true;
-    const { cursor, search_after: _after, page, limit, ...vql } = query;
-    const job_data = { service: entity.name, vql };
+    const job_data = { service: entity.name, vql: query };  // the job ignores paging and order
     try {
       const { data } = await api("POST", "/common/jobs/create", { job_type: "export_csv_file", job_data });
       status.textContent = `Export job ${data.uuid} queued for ${total.toLocaleString("en")} records…`;
