@@ -39,6 +39,12 @@ def test_sign_in_keeps_the_key_in_session_storage_only(page: Page, console: Serv
     assert page.evaluate("sessionStorage.getItem('connectra.apiKey')") == console.key
     assert console.key not in page.url
     screenshot(page, "02-contacts")
+    page.evaluate("sessionStorage.setItem('connectra.apiKey', 'revoked')")
+    page.get_by_role("button", name="Seniority").click()  # the next request is refused
+    expect(page.locator("#login-error")).to_have_text("The API key was refused; sign in again.")
+    page.get_by_label("API key").fill(console.key)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("#total")).to_have_attribute("data-count", str(api_count(console, {})))
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_label("API key")).to_be_visible()
     assert page.evaluate("sessionStorage.getItem('connectra.apiKey')") is None

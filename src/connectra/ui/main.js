@@ -27,18 +27,22 @@ async function route() {
     if (link.hash === `#${name}`) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
-  try {
-    if (name === "jobs") {
-      showView("jobs-view");
-      await jobs.show();
-    } else {
-      showView("search-view");
-      await search.show(name === "companies" ? "company" : "contact");
-    }
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) signOut("That API key was refused.");
-    else throw error;
+  $("#app-error").textContent = "";
+  if (name === "jobs") {
+    showView("jobs-view");
+    await jobs.show();
+  } else {
+    showView("search-view");
+    await search.show(name === "companies" ? "company" : "contact");
   }
+}
+
+// Whatever fails outside a view's own error handling lands here; a refused key signs out.
+function failed(event) {
+  event.preventDefault();
+  const error = event.reason;
+  if (error instanceof ApiError && error.status === 401) signOut("The API key was refused; sign in again.");
+  else $("#app-error").textContent = error?.message || String(error);
 }
 
 function signOut(message = "") {
@@ -73,6 +77,7 @@ async function start() {
   $("#login-form").addEventListener("submit", signIn);
   $("#logout").addEventListener("click", () => signOut());
   window.addEventListener("hashchange", route);
+  window.addEventListener("unhandledrejection", failed);
   await route();
 }
 

@@ -62,6 +62,8 @@ export class SearchView {
       $("#export-panel").hidden = true;
       await this.sidebar.load(this.entity, this.entity);
       this.fromSidebar();
+    } else {
+      await this.run();  // back on the page: show current data
     }
   }
 
@@ -96,7 +98,7 @@ export class SearchView {
     const body = { ...this.query, ...this.positions.at(-1) };
     const run = (this.runs = (this.runs || 0) + 1);  // only the latest run may render
     this.hideVqlError();
-    $("#search-error").textContent = "";
+    $("#app-error").textContent = "";
     $("#results").setAttribute("aria-busy", "true");
     try {
       const [list, count] = await Promise.all([
@@ -118,11 +120,8 @@ export class SearchView {
     $("#results tbody").replaceChildren();
     $("#total").textContent = "";
     delete $("#total").dataset.count;
-    if (error instanceof ApiError && error.status === 400) {
-      this.showVqlError(error);
-    } else {
-      $("#search-error").textContent = error.message;
-    }
+    if (!(error instanceof ApiError && error.status === 400)) throw error;  // main.js reports it
+    this.showVqlError(error);
   }
 
   render() {
