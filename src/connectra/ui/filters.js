@@ -18,15 +18,16 @@ export class Sidebar {
     form.addEventListener("submit", (event) => event.preventDefault());  // Enter must not reload
   }
 
-  async load(entity, catalogue) {
+  // entity: its catalogue entry (plural, fields).
+  async load(entity) {
     this.entity = entity;
     this.text = {};
     this.keyword = {};
     this.range = {};
     const { data } = await api("GET", `/${entity.plural}/filters`);
-    const fields = new Map(catalogue.fields.map((f) => [f.name, f]));
+    const fields = new Map(entity.fields.map((f) => [f.name, f]));
     const sections = data.map((def) => this.section(def, fields.get(def.key)));
-    for (const field of catalogue.fields.filter((f) => f.kind === "date")) {
+    for (const field of entity.fields.filter((f) => f.kind === "date")) {
       sections.push(this.dateSection(field.name));
     }
     this.form.replaceChildren(...sections);

@@ -38,7 +38,7 @@ export class Exporter {
     const job_data = { service: entity.name, vql: query };  // the job ignores paging and order
     try {
       const { data } = await api("POST", "/common/jobs/create", { job_type: "export_csv_file", job_data });
-      status.textContent = `Export job ${data.uuid} queued for ${total.toLocaleString("en")} records…`;
+      status.textContent = `Export job ${data.uuid} queued for ${(total ?? 0).toLocaleString("en")} records…`;
       const job = await follow(data.uuid, (current) => {
         const rows = current.job_response?.progress?.rows || 0;
         setProgress(bar, rows, current.status === "completed" ? rows : total);

@@ -44,7 +44,7 @@ export class SearchView {
     $("#results tbody").addEventListener("keydown", (event) => this.rowKey(event));
   }
 
-  // Per entity: the shown columns, the sort and whether companies are populated.
+  // Per entity: the shown columns and the sort.
   get prefs() {
     const name = this.entity.name;
     this.perEntity[name] ??= { columns: DEFAULT_COLUMNS[name], sort: { ...DEFAULT_SORT } };
@@ -60,7 +60,7 @@ export class SearchView {
       $("#populate-wrap").hidden = entityName !== "contact";
       $("#vql-endpoint").textContent = `POST /${this.entity.plural}`;
       $("#export-panel").hidden = true;
-      await this.sidebar.load(this.entity, this.entity);
+      await this.sidebar.load(this.entity);
       this.fromSidebar();
     } else {
       await this.run();  // back on the page: show current data
