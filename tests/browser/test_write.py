@@ -12,6 +12,8 @@ def test_create_edit_and_delete_a_contact(signed_in: Page, console: Server) -> N
     page = signed_in
     page.get_by_role("button", name="New contact").click()
     form = page.locator("#form-dialog")
+    required = form.locator("input[required]").evaluate_all("inputs => inputs.map(i => i.name)")
+    assert required == ["first_name", "last_name", "email"]
     form.get_by_label("first name").fill("Katherine")
     form.get_by_label("last name").fill("Johnson")
     form.get_by_label("departments").fill("engineering, research")

@@ -54,24 +54,27 @@ export class Records {
   edit(entity, record) {
     this.entity = entity;
     this.editing = record;
-    const noun = entity.name === "contact" ? "contact" : "company";
+    const noun = entity.label.toLowerCase();
     $("#form-title").textContent = record ? `Edit ${this.label(entity, record)}` : `New ${noun}`;
     $("#form-error").textContent = "";
     const fields = entity.columns.filter((c) => !c.system && !HIDDEN_ON_FORM.has(c.name));
-    $("#form-fields").replaceChildren(...fields.map((c) => this.field(c, record)));
+    const required = new Set(entity.required);
+    $("#form-fields").replaceChildren(...fields.map((c) => this.field(c, record, required.has(c.name))));
     $("#form-dialog").showModal();
   }
 
-  field(column, record) {
+  // One labelled input; the server checks it (the form does not validate, so its errors show).
+  field(column, record, required) {
     const id = `field-${column.name}`;
     const value = record ? record[column.name] : undefined;
-    const attrs = { id, name: column.name, "aria-describedby": `${id}-error` };
+    const attrs = { id, name: column.name, required, "aria-describedby": `${id}-error` };
     if (column.type === "bigint") Object.assign(attrs, { type: "number", min: "0", step: "1" });
     else Object.assign(attrs, { type: column.name === "email" ? "email" : "text" });
     attrs.value = Array.isArray(value) ? value.join(", ") : value ?? "";
     const hint = column.type === "text[]" ? h("span.hint", {}, " (comma-separated)") : "";
     return h("div.field", {},
-      h("label", { for: id }, column.name.replace(/_/g, " "), hint),
+      h("div.field-head", {}, h("label", { for: id }, column.name.replace(/_/g, " "), hint),
+        required ? h("span.required", { "aria-hidden": "true" }, "required") : ""),
       h("input", attrs),
       h("span.field-error", { id: `${id}-error` }));
   }

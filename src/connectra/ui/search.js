@@ -54,9 +54,9 @@ export class SearchView {
   async show(entityName) {
     if (this.entity?.name !== entityName) {
       this.entity = { name: entityName, ...this.catalogue[entityName] };
-      const title = entityName === "contact" ? "Contacts" : "Companies";
-      $("#search-title").textContent = title;
-      $("#new-record").textContent = entityName === "contact" ? "New contact" : "New company";
+      const { plural, label } = this.entity;
+      $("#search-title").textContent = plural[0].toUpperCase() + plural.slice(1);
+      $("#new-record").textContent = `New ${label.toLowerCase()}`;
       $("#populate-wrap").hidden = entityName !== "contact";
       $("#vql-endpoint").textContent = `POST /${this.entity.plural}`;
       $("#export-panel").hidden = true;

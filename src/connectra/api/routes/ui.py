@@ -10,10 +10,10 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from connectra.api.deps import json_response
+from connectra.api.middleware import UI_PREFIX
 from connectra.model.fields import ENTITIES, Entity
 
 ASSETS = Path(__file__).resolve().parents[2] / "ui"
-PREFIX = "/ui"
 
 
 def _entity_catalogue(entity: Entity) -> dict[str, Any]:
@@ -22,7 +22,14 @@ def _entity_catalogue(entity: Entity) -> dict[str, Any]:
         {"name": f.name, "kind": str(f.kind), "sortable": f.sortable, "ngram": f.ngram}
         for f in entity.index_fields
     ]
-    return {"plural": entity.plural, "columns": columns, "fields": fields}
+    rules = entity.rules
+    return {
+        "plural": entity.plural,
+        "label": rules.label,
+        "required": list(rules.required),
+        "columns": columns,
+        "fields": fields,
+    }
 
 
 def _catalogue() -> Response:
@@ -32,7 +39,7 @@ def _catalogue() -> Response:
 
 def install_ui(app: FastAPI) -> None:
     """``/ui/`` serves ``index.html``; ``/ui`` redirects there (the router adds the slash)."""
-    router = APIRouter(prefix=PREFIX, include_in_schema=False)
+    router = APIRouter(prefix=UI_PREFIX, include_in_schema=False)
     router.add_api_route("/catalogue.json", _catalogue, methods=["GET"])
     app.include_router(router)
-    app.mount(PREFIX, StaticFiles(directory=ASSETS, html=True), name="ui")
+    app.mount(UI_PREFIX, StaticFiles(directory=ASSETS, html=True), name="ui")
