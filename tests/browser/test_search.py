@@ -194,6 +194,15 @@ def test_companies_page(signed_in: Page, console: Server) -> None:
     expect(page.locator("#total")).to_have_attribute("data-count", str(count))
     screenshot(page, "05-companies")
 
+    page.locator(ROWS).first.click()
+    company = page.locator(ROWS).first.get_attribute("data-uuid")
+    page.get_by_role("button", name="Show its contacts").click()
+    where = {"keyword_match": {"must": {"company_id": [company]}}}
+    expect(page.locator("#total")).to_have_attribute("data-count", str(api_count(console, where)))
+    assert shown_query(page)["where"] == where
+    expect(page.locator("#f-company_id .badge")).to_have_text("1")
+    assert page.url.endswith("#contacts")
+
 
 def test_narrow_window(signed_in: Page) -> None:
     page = signed_in

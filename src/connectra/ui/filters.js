@@ -179,6 +179,17 @@ export class Sidebar {
     return details;
   }
 
+  // Include one value of a keyword filter, as if its box were checked.
+  select(key, value) {
+    const details = this.form.querySelector(`details[data-key="${CSS.escape(key)}"]`);
+    this.keyword[key].include.add(value);
+    for (const box of details.querySelectorAll("input[type=checkbox]")) {
+      if (box.value === value) box.checked = true;
+    }
+    this.refreshBadge(details);
+    this.onChange();
+  }
+
   refreshBadge(details) {
     const key = details.dataset.key;
     const kw = this.keyword[key];

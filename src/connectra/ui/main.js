@@ -71,7 +71,7 @@ async function signIn(event) {
 async function start() {
   wireDialogs();
   const catalogue = await (await fetch("catalogue.json")).json();
-  const records = new Records(catalogue, () => search.refresh());
+  const records = new Records(() => search.refresh(), (uuid) => search.contactsOf(uuid));
   search = new SearchView(catalogue, records, new Exporter());
   jobs = new JobsView();
   $("#login-form").addEventListener("submit", signIn);

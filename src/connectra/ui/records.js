@@ -5,10 +5,13 @@ import { $, display, h } from "./dom.js";
 const HIDDEN_ON_FORM = new Set(["uuid"]);
 
 export class Records {
-  // onWrite() runs after a create, update or delete.
-  constructor(catalogue, onWrite) {
-    this.catalogue = catalogue;
+  // onWrite() runs after a create, update or delete; showContacts(uuid) lists a company's people.
+  constructor(onWrite, showContacts) {
     this.onWrite = onWrite;
+    $("#company-contacts").addEventListener("click", () => {
+      $("#drawer").close();
+      showContacts(this.record.uuid);
+    });
     $("#edit-record").addEventListener("click", () => {
       $("#drawer").close();
       this.edit(this.entity, this.record);
@@ -35,6 +38,7 @@ export class Records {
       body.append(h("dt", {}, "company"), h("dd", {}, h("div.company", { id: "drawer-company" }, "…")));
       this.showCompany(data.company_id);
     }
+    $("#company-contacts").hidden = entity.name !== "company";
     $("#drawer-title").textContent = this.label(entity, data);
     $("#drawer").showModal();
   }

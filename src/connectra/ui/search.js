@@ -67,6 +67,13 @@ export class SearchView {
     }
   }
 
+  // The contacts page filtered to one company (the sidebar's company_id dropdown).
+  async contactsOf(companyUuid) {
+    await this.show("contact");
+    this.sidebar.select("company_id", companyUuid);
+    location.hash = "contacts";  // after the switch: its route only reruns the same query
+  }
+
   // The query the sidebar, the columns, the sort and the populate box describe.
   buildQuery() {
     const { columns, sort } = this.prefs;
