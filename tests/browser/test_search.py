@@ -84,6 +84,8 @@ def test_type_ahead_and_paging_of_dropdown_values(signed_in: Page, console: Serv
     expect(values).to_have_count(len(found))
     assert [f"{v['display_value']}\n{v['count']}" for v in found] == values.all_inner_texts()
     assert last in [v["value"] for v in found]  # the search reaches beyond the first page
+    page.get_by_role("button", name="Clear all").click()
+    expect(values).to_have_count(10)  # the search is cleared with the rest
 
 
 def test_text_and_range_filters_build_vql(signed_in: Page, console: Server) -> None:

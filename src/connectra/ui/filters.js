@@ -4,9 +4,9 @@ import { debounce, h } from "./dom.js";
 
 const VALUES_PAGE = 10;
 const SEARCH_TYPES = [
-  ["shuffle", "All words"],
-  ["exact", "Phrase"],
-  ["substring", "Part of a word"],
+  ["shuffle", "All words (shuffle)"],
+  ["exact", "Phrase (exact)"],
+  ["substring", "Part of a word (substring)"],
 ];
 
 export class Sidebar {
@@ -35,10 +35,7 @@ export class Sidebar {
 
   clear() {
     this.form.reset();
-    for (const state of Object.values(this.keyword)) {
-      state.include.clear();
-      state.exclude.clear();
-    }
+    for (const state of Object.values(this.keyword)) state.reset();
     for (const details of this.form.querySelectorAll("details")) this.refreshBadge(details);
     this.text = {};
     this.range = {};
@@ -60,9 +57,8 @@ export class Sidebar {
     const update = () => {
       const value = input.value.trim();
       fuzzy.disabled = type.value !== "shuffle";  // the server applies fuzziness to shuffle only
-      if (value) {
-        this.text[key] = { value, type: type.value, fuzzy: fuzzy.checked && !fuzzy.disabled, exclude: exclude.checked };
-      }
+      const condition = { value, type: type.value, fuzzy: fuzzy.checked && !fuzzy.disabled };
+      if (value) this.text[key] = { ...condition, exclude: exclude.checked };
       else delete this.text[key];
       this.refreshBadge(details);
       this.changed();
@@ -114,6 +110,13 @@ export class Sidebar {
       state.page = 1;
       fetchPage(false);
     }, 250));
+    state.reset = () => {
+      state.include.clear();
+      state.exclude.clear();
+      state.search = "";
+      state.page = 1;
+      if (details.dataset.loaded) fetchPage(false);
+    };
     more.addEventListener("click", () => {
       state.page += 1;
       fetchPage(true);
