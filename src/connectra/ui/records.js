@@ -74,7 +74,8 @@ export class Records {
     const attrs = { id, name: column.name, required, "aria-describedby": `${id}-error` };
     if (column.type === "bigint") Object.assign(attrs, { type: "number", min: "0", step: "1" });
     else Object.assign(attrs, { type: column.name === "email" ? "email" : "text" });
-    attrs.value = Array.isArray(value) ? value.join(", ") : value ?? "";
+    attrs.value = String(Array.isArray(value) ? value.join(", ") : value ?? "").trim();
+    attrs["data-initial"] = attrs.value;
     const hint = column.type === "text[]" ? h("span.hint", {}, " (comma-separated)") : "";
     return h("div.field", {},
       h("div.field-head", {}, h("label", { for: id }, column.name.replace(/_/g, " "), hint),
@@ -86,16 +87,11 @@ export class Records {
   // The form's values as a write body; an edit sends only what changed.
   body() {
     const body = {};
-    const columns = new Map(this.entity.columns.map((c) => [c.name, c]));
+    const types = new Map(this.entity.columns.map((c) => [c.name, c.type]));
     for (const input of $("#form-fields").querySelectorAll("input")) {
-      const column = columns.get(input.name);
       const raw = input.value.trim();
-      let value = raw;
-      if (column.type === "text[]") value = raw ? raw.split(",").map((v) => v.trim()).filter(Boolean) : [];
-      else if (column.type === "bigint") value = raw === "" ? null : Number(raw);
-      const before = this.editing?.[input.name];
-      const same = JSON.stringify(value) === JSON.stringify(before ?? (column.type === "text[]" ? [] : column.type === "bigint" ? null : ""));
-      if (this.editing ? !same : raw !== "") body[input.name] = value;
+      const changed = this.editing ? raw !== input.dataset.initial : raw !== "";
+      if (changed) body[input.name] = parse(types.get(input.name), raw);
     }
     return body;
   }
@@ -150,4 +146,11 @@ export class Records {
       $("#drawer-title").textContent = error.message;
     }
   }
+}
+
+// A form field's text as the JSON value its column takes.
+function parse(type, raw) {
+  if (type === "text[]") return raw ? raw.split(",").map((v) => v.trim()).filter(Boolean) : [];
+  if (type === "bigint") return raw === "" ? null : Number(raw);
+  return raw;
 }
