@@ -68,7 +68,7 @@ export class JobsView {
 
   async list() {
     const { data } = await api("POST", "/common/jobs", { limit: 50 });
-    const rows = data.map((job) => h("tr", { tabindex: "0" },
+    const rows = data.map((job) => h("tr", {},
       h("td", {}, new Date(job.created_at).toLocaleString()),
       h("td", {}, job.job_type),
       h("td", {}, h("span.status", { "data-status": job.status }, job.status)),
