@@ -26,6 +26,7 @@ def test_the_catalogue_describes_every_entity(console: Server) -> None:
         assert [c["name"] for c in catalogue[name]["columns"]] == list(entity.column_names)
         sortable = {f["name"] for f in catalogue[name]["fields"] if f["sortable"]}
         assert sortable == {f.name for f in entity.index_fields if f.sortable}
+        assert catalogue[name]["required"] == list(entity.rules.required)
 
 
 def test_the_exemption_covers_only_reads_under_ui(console: Server) -> None:
