@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# The README's test command: set up .venv with the dev tools, make PostgreSQL and Redis available,
-# start an OpenSearch node (stopped at exit), then run ruff, mypy and the whole pytest suite.
-# Extra arguments go to pytest.
+# The README's test command: set up .venv with the dev tools, make PostgreSQL, Redis and Debian's
+# chromium available, start an OpenSearch node (stopped at exit), then run ruff, mypy and the
+# whole pytest suite. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_venv.sh
 . scripts/_postgres.sh
 . scripts/_redis.sh
+. scripts/_chromium.sh
 . scripts/_opensearch.sh
 
 ensure_venv dev
 ensure_postgres
 ensure_redis
+ensure_chromium
 ensure_opensearch
 .venv/bin/ruff format --check src tests benchmarks
 .venv/bin/ruff check src tests benchmarks

@@ -21,6 +21,7 @@ from connectra.api.middleware import (
 from connectra.api.ratelimit import RateLimiter
 from connectra.api.routes import common, filters, health, jobs, reads, writes
 from connectra.api.routes.objects import objects_router
+from connectra.api.routes.ui import install_ui
 from connectra.errors import ValidationError
 from connectra.index.base import SearchIndex
 from connectra.model.fields import COMPANY, CONTACT
@@ -87,6 +88,7 @@ def create_app(
     for entity in (CONTACT, COMPANY):
         app.include_router(reads.get_router(entity))
         app.include_router(writes.item_router(entity))
+    install_ui(app)
 
     # Added innermost first: CORS answers pre-flight before anything else runs.
     app.add_middleware(AuthRateLimitMiddleware, keys=list(api_keys), limiter=limiter)

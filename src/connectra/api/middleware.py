@@ -21,6 +21,8 @@ MAX_BODY_BYTES = 10 * 1024 * 1024
 # Exemptions name the method too: another route under the same prefix (say POST
 # /common/uploads/filters/data matching /common/{service}/...) must not slip through.
 SIGNED_ROUTES = (("PUT", "/common/uploads/"), ("GET", "/common/downloads/"))
+# The web console's page and assets hold no data (the page asks for the key and sends it).
+UI_PREFIX = "/ui"
 UNLIMITED_BODY_ROUTE = ("PUT", "/common/uploads/")
 
 
@@ -29,6 +31,14 @@ def _signed(scope: Scope) -> bool:
         scope["method"] == method and scope["path"].startswith(prefix)
         for method, prefix in SIGNED_ROUTES
     )
+
+
+def _open(scope: Scope) -> bool:
+    path: str = scope["path"]
+    if path in OPEN_PATHS or scope["method"] == "OPTIONS":
+        return True
+    is_ui = path == UI_PREFIX or path.startswith(UI_PREFIX + "/")
+    return is_ui and scope["method"] in ("GET", "HEAD")
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:
@@ -63,7 +73,7 @@ class AuthRateLimitMiddleware:
         self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in OPEN_PATHS or scope["method"] == "OPTIONS":
+        if scope["type"] != "http" or _open(scope):
             await self.app(scope, receive, send)
             return
         presented = _header(scope, b"x-api-key")
