@@ -20,7 +20,7 @@ DEMO_CONTACTS = 300
 SERVER_ENV = {"TICKER_INTERVAL_SECONDS": "0.2", "PARALLEL_JOBS": "1"}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One `connectra serve` with demo data, shared by the browser tests."""
     data_dir = tmp_path_factory.mktemp("console") / "data"
@@ -33,7 +33,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         message = f"{CHROMIUM} not found; scripts/test.sh installs Debian's chromium"
