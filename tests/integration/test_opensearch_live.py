@@ -16,7 +16,8 @@ import pytest
 import sqlalchemy as sa
 from opensearchpy import OpenSearch
 
-from connectra.index.opensearch import OpenSearchIndex
+from connectra.errors import SearchEngineError
+from connectra.index.opensearch import OpenSearchIndex, bulk
 from connectra.model.fake import DemoData
 from connectra.model.fields import CONTACT
 from connectra.services.batch_upsert import upsert_csv_rows
@@ -136,6 +137,18 @@ def test_reindex_under_load(pg_store: Store, index: OpenSearchIndex) -> None:
     # One physical index is left behind the alias, and no building alias.
     aliases = index.client.indices.get_alias(index=f"{index.address.prefix}-contacts*")
     assert [list(entry["aliases"]) for entry in aliases.values()] == [[index.alias(CONTACT)]]
+
+
+def test_a_write_racing_the_swap_creates_no_index(index: OpenSearchIndex) -> None:
+    # The writer saw the building alias, then the swap removed it before its bulk request landed.
+    gone = index.building_alias(CONTACT)
+    late = [bulk.upsert(gone, "00000000-0000-5000-8000-000000000001", {"title": "late"}, 1)]
+    bulk.send(index.client, late, target_may_vanish=True)
+    with pytest.raises(SearchEngineError, match="404"):
+        bulk.send(index.client, late)
+    assert not index.client.indices.exists(index=gone)  # the next rebuild can take the name
+    index.rebuild(CONTACT, [_docs(0, 3)])
+    assert index.count(CONTACT, Query()) == 3
 
 
 def _docs(first: int, last: int) -> list[dict[str, Any]]:

@@ -126,16 +126,15 @@ class OpenSearchIndex:
     ) -> None:
         alias = self._ensure(entity)
         version = write_version() if version is None else version
+        building = self.building_alias(entity)
         with translated(f"writing to {alias}"):
-            targets = [alias]
-            if self.client.indices.exists_alias(name=self.building_alias(entity)):
-                targets.append(self.building_alias(entity))  # a rebuild is running: feed it too
-            actions = [
-                action
-                for target in targets
-                for action in self._actions(target, entity, upserts, deletes, version)
-            ]
-            bulk.send(self.client, actions)
+            # A rebuild is running: feed it first. If its swap happens meanwhile, the building
+            # alias is gone and the main alias already points at the new index, which the write
+            # to the main alias below then reaches; either way the new index gets this write.
+            if self.client.indices.exists_alias(name=building):
+                feed = self._actions(building, entity, upserts, deletes, version)
+                bulk.send(self.client, feed, target_may_vanish=True)
+            bulk.send(self.client, self._actions(alias, entity, upserts, deletes, version))
             self.client.indices.refresh(index=alias)
 
     def rebuild(self, entity: Entity, batches: Iterable[Sequence[Document]]) -> int:
@@ -150,7 +149,7 @@ class OpenSearchIndex:
                 index=physical, body={**definition, "aliases": {building: {}}}
             )
             try:
-                written = self._fill(physical, entity, batches)
+                written = self._fill(physical, building, entity, batches)
                 self._swap(alias, building, physical)
             except BaseException:
                 self.client.indices.delete(index=physical, ignore_unavailable=True)
@@ -161,14 +160,18 @@ class OpenSearchIndex:
         """Delete what an interrupted rebuild left behind."""
         for index in self._physical(building):
             self.client.indices.delete(index=index, ignore_unavailable=True)
+        if self.client.indices.exists(index=building):  # a concrete index under the alias's name
+            self.client.indices.delete(index=building, ignore_unavailable=True)
 
-    def _fill(self, physical: str, entity: Entity, batches: Iterable[Sequence[Document]]) -> int:
+    def _fill(
+        self, physical: str, building: str, entity: Entity, batches: Iterable[Sequence[Document]]
+    ) -> int:
         # Taken after the building alias exists and before the first read: any write that did not
         # see the alias read its rows earlier, and any later change carries a larger version.
         version = write_version()
         written = 0
         for batch in batches:
-            bulk.send(self.client, self._actions(physical, entity, batch, [], version))
+            bulk.send(self.client, self._actions(building, entity, batch, [], version))
             written += len(batch)
         self.client.indices.put_settings(index=physical, body={"index": {"refresh_interval": None}})
         self.client.indices.refresh(index=physical)

@@ -34,16 +34,20 @@ class Action:
         return len(self.lines)
 
 
-def upsert(index: str, uuid: str, source: Mapping[str, Any], version: int) -> Action:
-    header = {"index": {"_index": index, "_id": uuid, "version": version,
-                        "version_type": "external"}}  # fmt: skip
-    return Action(orjson.dumps(header) + b"\n" + orjson.dumps(source) + b"\n")
+def _header(kind: str, target: str, uuid: str, version: int) -> bytes:
+    # require_alias: a write through an alias that has just gone (a rebuild's building alias after
+    # the swap) fails instead of auto-creating a concrete index under the alias's name.
+    meta = {"_index": target, "_id": uuid, "version": version, "version_type": "external",
+            "require_alias": True}  # fmt: skip
+    return orjson.dumps({kind: meta}) + b"\n"
 
 
-def delete(index: str, uuid: str, version: int) -> Action:
-    header = {"delete": {"_index": index, "_id": uuid, "version": version,
-                         "version_type": "external"}}  # fmt: skip
-    return Action(orjson.dumps(header) + b"\n")
+def upsert(alias: str, uuid: str, source: Mapping[str, Any], version: int) -> Action:
+    return Action(_header("index", alias, uuid, version) + orjson.dumps(source) + b"\n")
+
+
+def delete(alias: str, uuid: str, version: int) -> Action:
+    return Action(_header("delete", alias, uuid, version))
 
 
 def chunks(actions: Sequence[Action]) -> Iterator[list[Action]]:
@@ -65,12 +69,20 @@ def _status(item: Mapping[str, Any]) -> tuple[int, Any]:
     return int(result["status"]), result.get("error")
 
 
-def _failed(chunk: list[Action], items: Sequence[Mapping[str, Any]]) -> list[Action]:
+def _alias_gone(error: Any) -> bool:
+    return isinstance(error, Mapping) and error.get("type") == "index_not_found_exception"
+
+
+def _failed(
+    chunk: list[Action], items: Sequence[Mapping[str, Any]], *, target_may_vanish: bool
+) -> list[Action]:
     """The actions to send again; a failure that retrying cannot fix raises."""
     again: list[Action] = []
     for action, item in zip(chunk, items, strict=True):
         status, error = _status(item)
-        if status < 300 or status in _DONE:
+        if status < 300 or (status in _DONE and not _alias_gone(error)):
+            continue
+        if _alias_gone(error) and target_may_vanish:
             continue
         if status in RETRYABLE_STATUS:
             again.append(action)
@@ -83,7 +95,7 @@ def _backoff(attempt: int) -> None:
     time.sleep(FIRST_BACKOFF_SECONDS * 2**attempt * random.uniform(0.8, 1.2))  # noqa: S311
 
 
-def _attempt(client: OpenSearch, pending: list[Action]) -> list[Action]:
+def _attempt(client: OpenSearch, pending: list[Action], *, target_may_vanish: bool) -> list[Action]:
     """Send once; returns the actions to send again."""
     try:
         response = client.bulk(body=b"".join(action.lines for action in pending))
@@ -93,13 +105,13 @@ def _attempt(client: OpenSearch, pending: list[Action]) -> list[Action]:
         raise SearchEngineError(f"OpenSearch bulk write failed: {describe(exc)}") from exc
     if not response.get("errors"):
         return []
-    return _failed(pending, response["items"])
+    return _failed(pending, response["items"], target_may_vanish=target_may_vanish)
 
 
-def _send_chunk(client: OpenSearch, chunk: list[Action]) -> None:
+def _send_chunk(client: OpenSearch, chunk: list[Action], *, target_may_vanish: bool) -> None:
     pending = chunk
     for attempt in range(ATTEMPTS):
-        pending = _attempt(client, pending)
+        pending = _attempt(client, pending, target_may_vanish=target_may_vanish)
         if not pending:
             return
         if attempt + 1 < ATTEMPTS:
@@ -109,8 +121,9 @@ def _send_chunk(client: OpenSearch, chunk: list[Action]) -> None:
     )
 
 
-def send(client: OpenSearch, actions: Sequence[Action]) -> None:
+def send(client: OpenSearch, actions: Sequence[Action], *, target_may_vanish: bool = False) -> None:
     """Apply every action; items the cluster is too busy for (429, 5xx) are sent again with
-    exponential backoff, without holding back the items that succeeded."""
+    exponential backoff, without holding back the items that succeeded. With
+    ``target_may_vanish``, items whose alias no longer exists are dropped instead of failing."""
     for chunk in chunks(actions):
-        _send_chunk(client, chunk)
+        _send_chunk(client, chunk, target_may_vanish=target_may_vanish)
