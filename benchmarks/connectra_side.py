@@ -16,12 +16,12 @@ from measure import Stopwatch
 from connectra.index.base import Hit, SearchIndex
 from connectra.model.fields import COMPANY, CONTACT
 from connectra.services.batch_upsert import upsert_csv_rows
-from connectra.services.indexing import reindex
 from connectra.store.database import Store
 from connectra.store.entities import fetch_by_uuids
 from connectra.vql import cursor
 from connectra.vql.ast import Page
 from connectra.vql.validate import parse_search
+from connectra.workers.indexer import reindex
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,6 @@ from typing import Any
 from measure import Stopwatch, rate
 
 from connectra.index.base import SearchIndex
-from connectra.jobs.setup import make_runner
 from connectra.model.fields import CONTACT
 from connectra.objects.base import ObjectStore
 from connectra.objects.factory import open_objects
@@ -20,6 +19,7 @@ from connectra.settings import load_settings
 from connectra.store import entities
 from connectra.store import jobs as jobs_repo
 from connectra.store.database import Store
+from connectra.workers.setup import make_runner
 
 COLUMNS = [
     "uuid", "first_name", "last_name", "email", "title", "seniority", "email_status",

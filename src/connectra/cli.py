@@ -20,8 +20,6 @@ from tqdm import tqdm
 from connectra.errors import ConnectraError
 from connectra.index.base import SearchIndex
 from connectra.index.factory import open_index
-from connectra.jobs.runner import Kind
-from connectra.jobs.setup import make_runner
 from connectra.model.fake import DemoData
 from connectra.model.fields import CONTACT, entity_for_service
 from connectra.objects.base import ObjectStore
@@ -30,12 +28,13 @@ from connectra.services import batch_upsert as batch_service
 from connectra.services import jobs as job_service
 from connectra.services import search as search_service
 from connectra.services import transfers
-from connectra.services.indexing import Indexer
-from connectra.services.indexing import reindex as rebuild
 from connectra.settings import Settings, load_settings
 from connectra.store import migrate
 from connectra.store.database import Store
-from connectra.vql.validate import parse_search
+from connectra.workers.indexer import Indexer
+from connectra.workers.indexer import reindex as rebuild
+from connectra.workers.runner import Kind
+from connectra.workers.setup import make_runner
 
 FC = TypeVar("FC", bound=Callable[..., Any])
 
@@ -321,16 +320,18 @@ def jobs_retry(data_dir: Path | None, database_url: str | None) -> None:
 
 
 def _run_job_here(engines: Engines, settings: Settings, job_type: str, data: dict[str, Any],
-                  total: int, unit: str) -> dict[str, Any]:  # fmt: skip
-    """Create a job and run it in this process, with a progress bar fed by its saved progress."""
+                  total: int | None = None) -> dict[str, Any]:  # fmt: skip
+    """Create a job and run it in this process, with a progress bar fed by its saved progress
+    (the total is the job's own when it records one)."""
     job = job_service.submit(engines.store, job_service.NewJob(job_type, data, 0))
     runner = make_runner("first_time", settings, engines.store, engines.index, engines.objects)
-    with tqdm(total=total or None, unit=unit, disable=None) as bar:
+    with tqdm(total=total, unit="row", disable=None) as bar:
         worker = threading.Thread(target=runner.run_one, kwargs={"uuid": job["uuid"]})
         worker.start()
         while worker.is_alive():
             worker.join(0.5)
-            bar.n = job_service.progress_rows(job_service.get_job(engines.store, job["uuid"]))
+            rows, known = job_service.progress_rows(job_service.get_job(engines.store, job["uuid"]))
+            bar.n, bar.total = rows, known if known is not None else bar.total
             bar.refresh()
     finished = job_service.get_job(engines.store, job["uuid"])
     if finished["status"] != job_service.COMPLETED:
@@ -349,7 +350,7 @@ def import_cmd(data_dir: Path | None, database_url: str | None, path: Path) -> N
     with path.open("rb") as source:
         key = transfers.store_file(engines.objects, settings, source, path.name)
     lines = sum(1 for _ in path.open("rb")) - 1
-    job = _run_job_here(engines, settings, "insert_csv_file", {"s3_key": key}, lines, "row")
+    job = _run_job_here(engines, settings, "insert_csv_file", {"s3_key": key}, lines)
     click.echo(job["job_response"].get("messages", "done"))
     Indexer(engines.store, engines.index).drain()
     engines.close()
@@ -390,12 +391,7 @@ def export_cmd(data_dir: Path | None, database_url: str | None, vql_path: Path, 
     engines = _engines(settings)
     Indexer(engines.store, engines.index).drain()
     vql = orjson.loads(vql_path.read_bytes())
-    entity = entity_for_service(service)
-    total = search_service.count_records(
-        engines.index, entity, parse_search({"where": vql.get("where")}, entity)
-    )
-    job = _run_job_here(engines, settings, "export_csv_file", {"service": service, "vql": vql},
-                        total, "row")  # fmt: skip
+    job = _run_job_here(engines, settings, "export_csv_file", {"service": service, "vql": vql})
     key = job["job_response"]["s3_key"]
     with closing(engines.objects.open_read(key)) as source, out_path.open("wb") as target:
         shutil.copyfileobj(source, target, 1024 * 1024)

@@ -17,10 +17,10 @@ from connectra.model.fake import DemoData
 from connectra.model.fields import COMPANY, CONTACT, Entity
 from connectra.services.batch_upsert import BatchResult, upsert_csv_rows
 from connectra.services.filters import filter_values, list_filters
-from connectra.services.indexing import Indexer
 from connectra.store import entities, outbox
 from connectra.store.database import Store
 from connectra.store.filter_queries import like_pattern
+from connectra.workers.indexer import Indexer
 
 ROWS = [
     {

@@ -15,10 +15,10 @@ from connectra.index.tantivy import TantivyIndex
 from connectra.model.fake import DemoData
 from connectra.model.fields import COMPANY, CONTACT, Entity
 from connectra.services.batch_upsert import upsert_csv_rows
-from connectra.services.indexing import Indexer, reindex
 from connectra.store import entities, outbox
 from connectra.store.database import Store
 from connectra.vql.validate import parse_search
+from connectra.workers.indexer import Indexer, reindex
 
 
 @pytest.fixture

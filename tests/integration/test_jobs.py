@@ -17,20 +17,20 @@ import sqlalchemy as sa
 
 from connectra.errors import Conflict, JobNotFound
 from connectra.index.tantivy import TantivyIndex
-from connectra.jobs.context import JobContext
-from connectra.jobs.runner import Runner
-from connectra.jobs.setup import HANDLERS, make_runner
 from connectra.model.fake import DemoData
 from connectra.model.fields import COMPANY, CONTACT
 from connectra.model.rows import CSV_HEADERS
 from connectra.objects.memory import MemoryObjectStore
 from connectra.services import jobs as job_service
 from connectra.services import writes
-from connectra.services.indexing import Indexer
 from connectra.settings import load_settings
 from connectra.store import entities, migrate
 from connectra.store import jobs as jobs_repo
 from connectra.store.database import Store
+from connectra.workers.context import JobContext
+from connectra.workers.indexer import Indexer
+from connectra.workers.runner import Runner
+from connectra.workers.setup import HANDLERS, make_runner
 
 NOW = datetime.now(UTC)
 
@@ -244,6 +244,7 @@ def test_export_matches_the_store(store: Store, index: TantivyIndex) -> None:
         ).scalar_one()
     assert len(exported) == len(set(exported)) == expected
     assert exported == sorted(exported, reverse=True)  # uuid descending
+    assert job["job_response"]["progress"] == {"rows": expected, "total": expected}
     for line in lines[1:]:
         row = by_uuid[line[0]]
         assert line[1] == (row["first_name"] or "")
@@ -277,7 +278,7 @@ def test_a_failed_batch_is_not_recorded_as_done(
     store: Store, index: TantivyIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The retry re-imports the batch whose transaction failed (nothing is skipped)."""
-    from connectra.jobs import csv_import
+    from connectra.services import batch_upsert
 
     settings, objects = _engines(store, index)
     rows = list(DemoData(8).rows(200))
@@ -286,7 +287,7 @@ def test_a_failed_batch_is_not_recorded_as_done(
     with store.write() as conn:
         conn.execute(sa.text("UPDATE jobs SET retry_interval = 0"))
     calls = 0
-    real = csv_import.upsert_csv_rows
+    real = batch_upsert.upsert_csv_rows
 
     def flaky(conn: Any, batch: Any) -> Any:
         nonlocal calls
@@ -295,7 +296,7 @@ def test_a_failed_batch_is_not_recorded_as_done(
             raise RuntimeError("deadlock detected")
         return real(conn, batch)
 
-    monkeypatch.setattr(csv_import, "upsert_csv_rows", flaky)
+    monkeypatch.setattr(batch_upsert, "upsert_csv_rows", flaky)
     make_runner("first_time", settings, store, index, objects).run_one()
     assert _get(store, uuid)["job_response"]["progress"]["batches"] == 2
     assert make_runner("retry", settings, store, index, objects).run_one()

@@ -21,11 +21,11 @@ from connectra.index.opensearch import OpenSearchIndex, bulk
 from connectra.model.fake import DemoData
 from connectra.model.fields import CONTACT
 from connectra.services.batch_upsert import upsert_csv_rows
-from connectra.services.indexing import Indexer
 from connectra.store import entities, outbox
 from connectra.store.database import Store
 from connectra.vql.ast import Page, Query, SortKey
 from connectra.vql.validate import parse_search
+from connectra.workers.indexer import Indexer
 from tests.conftest import create_database, drop_database, pg_url
 from tests.opensearch import NodeProcess, delete_prefix, free_port_pair, fresh_url, opensearch_url
 

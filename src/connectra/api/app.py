@@ -26,11 +26,11 @@ from connectra.errors import ValidationError
 from connectra.index.base import SearchIndex
 from connectra.model.fields import COMPANY, CONTACT
 from connectra.objects.base import ObjectStore
-from connectra.services.indexing import Indexer
 from connectra.settings import Settings
 from connectra.store.database import Store
 from connectra.vql.models import VQLRequest
 from connectra.vql.validate import json_path
+from connectra.workers.indexer import Indexer
 
 CORS_HEADERS = [
     "Origin",

@@ -10,10 +10,10 @@ from fastapi.responses import Response
 
 from connectra.errors import ValidationError
 from connectra.index.base import SearchIndex
-from connectra.services.indexing import Indexer
 from connectra.store.database import Store
 from connectra.vql.models import VQLRequest
 from connectra.vql.validate import parse_request
+from connectra.workers.indexer import Indexer
 
 
 def get_store(request: Request) -> Store:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -44,7 +44,14 @@ def upsert_csv_rows(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> B
     )
 
 
-def batch_upsert(store: Store, rows: Sequence[Mapping[str, Any]]) -> BatchResult:
-    """``POST /common/batch-upsert``: one transaction for the whole batch."""
+def batch_upsert(
+    store: Store,
+    rows: Sequence[Mapping[str, Any]],
+    with_batch: Callable[[sa.Connection], None] = lambda conn: None,
+) -> BatchResult:
+    """``POST /common/batch-upsert`` and each batch of a CSV import: one transaction for the
+    whole batch, which also commits what ``with_batch`` writes (an import job's progress)."""
     with store.write() as conn:
-        return upsert_csv_rows(conn, rows)
+        result = upsert_csv_rows(conn, rows)
+        with_batch(conn)
+    return result

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
 from connectra.errors import ConnectraError
 from connectra.index.base import SearchIndex
 from connectra.model.fields import ENTITIES
-from connectra.services.indexing import Indexer
 from connectra.store.database import Store
 from connectra.vql.ast import Query
+
+
+class Lagging(Protocol):
+    """What /health asks the indexer (a worker, so not imported here)."""
+
+    def lag(self) -> dict[str, Any]: ...
 
 
 def _index(index: SearchIndex) -> dict[str, Any]:
@@ -27,7 +32,7 @@ def _index(index: SearchIndex) -> dict[str, Any]:
 
 
 def report(
-    store: Store, index: SearchIndex, indexer: Indexer | None
+    store: Store, index: SearchIndex, indexer: Lagging | None
 ) -> tuple[bool, dict[str, Any]]:
     """(every part ok, the body): ``status`` is ``ok`` or ``degraded``."""
     body: dict[str, Any] = {"store": store.ping(), "index": _index(index)}

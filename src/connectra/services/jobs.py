@@ -134,11 +134,13 @@ def create_job(store: Store, body: Any) -> dict[str, Any]:
     return submit(store, parse_new_job(body))
 
 
-def progress_rows(job: Mapping[str, Any]) -> int:
-    """Rows a running or finished job has handled so far (its saved progress)."""
+def progress_rows(job: Mapping[str, Any]) -> tuple[int, int | None]:
+    """Rows a running or finished job has handled so far, and the total when the job knows it
+    (an export counts its matches first), from its saved progress."""
     response = job.get("job_response")
     progress = response.get("progress", {}) if isinstance(response, Mapping) else {}
-    return int(progress.get("rows", 0))
+    total = progress.get("total")
+    return int(progress.get("rows", 0)), None if total is None else int(total)
 
 
 def list_jobs(store: Store, body: Any) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from connectra.errors import ValidationError
@@ -12,7 +13,7 @@ from connectra.services.records import not_found, row_json
 from connectra.store import entities
 from connectra.store.database import Store
 from connectra.vql import cursor
-from connectra.vql.ast import Search
+from connectra.vql.ast import Page, Search, SortValue
 
 
 def _fetch_columns(entity: Entity, selected: tuple[str, ...] | None) -> list[str] | None:
@@ -26,6 +27,24 @@ def _fetch_columns(entity: Entity, selected: tuple[str, ...] | None) -> list[str
 def _shown(entity: Entity, selected: tuple[str, ...] | None) -> set[str] | None:
     columns = _fetch_columns(entity, selected)
     return None if columns is None else set(columns)
+
+
+def walk_rows(
+    store: Store, index: SearchIndex, entity: Entity, search: Search, page_size: int
+) -> Iterator[list[dict[str, Any]]]:
+    """Every match's stored row (the selected columns), page by page in the search's order: a
+    cursor walk over the index, each page fetched from the store in one query. Rows deleted
+    since indexing are dropped."""
+    columns = _fetch_columns(entity, search.select_columns)
+    after: tuple[SortValue, ...] | None = None
+    while True:
+        hits = index.search(entity, search.query, search.sort, Page(page_size, after=after)).hits
+        if not hits:
+            return
+        with store.read() as conn:
+            rows = entities.fetch_by_uuids(conn, entity, [hit.uuid for hit in hits], columns)
+        yield [rows[hit.uuid] for hit in hits if hit.uuid in rows]
+        after = (*hits[-1].sort_values, hits[-1].uuid)
 
 
 def list_records(

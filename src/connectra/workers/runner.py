@@ -18,9 +18,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from connectra.errors import ConnectraError, InvalidJobType
-from connectra.jobs.context import Handler, Interrupted, JobContext, LeaseLost
 from connectra.store import jobs as jobs_repo
 from connectra.store.database import Store
+from connectra.workers.context import Handler, Interrupted, JobContext, LeaseLost
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""``export_csv_file``: VQL → cursor pages over the index → CSV streamed to object storage.
+"""``export_csv_file``: VQL → the read service's cursor walk → CSV streamed to object storage.
 
 Rows come out in uuid-descending order (CONTRACT.md §f.6), the header is ``select_columns`` as
 given, arrays are joined with ``,``, timestamps are RFC 3339, empty values are empty cells. Any
@@ -19,13 +19,12 @@ from connectra.errors import (
     UnsupportedService,
     ValidationError,
 )
-from connectra.jobs.context import JobContext
 from connectra.model.fields import Entity, entity_for_service
 from connectra.model.timestamps import format_timestamp
 from connectra.objects.base import export_key
-from connectra.store import entities
-from connectra.vql.ast import Page
+from connectra.services import search as search_service
 from connectra.vql.validate import parse_search
+from connectra.workers.context import JobContext
 
 _IGNORED_KEYS = ("order_by", "cursor", "search_after", "page", "limit", "company_config")
 
@@ -59,28 +58,25 @@ def run_export(ctx: JobContext) -> dict[str, Any]:
     body = {k: v for k, v in vql.items() if k not in _IGNORED_KEYS}
     body["order_by"] = [{"order_by": "uuid", "order_direction": "desc"}]
     search = parse_search(body, entity)  # unknown columns and fields fail the job here
+    total = search_service.count_records(ctx.index, entity, search)
     key = export_key(ctx.settings.s3_upload_file_path_prifix, ctx.uuid)
-    size = ctx.settings.batch_size_for_insertion
+    response = ctx.response
     written = 0
     with ctx.objects.open_write(key, data.get("s3_bucket")) as out:
         text = io.TextIOWrapper(out, encoding="utf-8", newline="")
         writer = csv.writer(text, lineterminator="\n")
         writer.writerow(columns)
-        after = None
-        while True:
+        pages = search_service.walk_rows(
+            ctx.store, ctx.index, entity, search, ctx.settings.batch_size_for_insertion
+        )
+        for rows in pages:
             ctx.check_stop()
-            page = Page(limit=size, after=after)
-            hits = ctx.index.search(entity, search.query, search.sort, page).hits
-            if not hits:
-                break
-            with ctx.store.read() as conn:
-                rows = entities.fetch_by_uuids(conn, entity, [h.uuid for h in hits], columns)
-            for hit in hits:
-                row = rows.get(hit.uuid)
-                if row is not None:
-                    writer.writerow([cell(row.get(name)) for name in columns])
-                    written += 1
-            after = (*hits[-1].sort_values, hits[-1].uuid)
+            writer.writerows([cell(row.get(name)) for name in columns] for row in rows)
+            written += len(rows)
+            response["progress"] = {"rows": written, "total": total}
+            ctx.save_progress(response)
         text.flush()
         text.detach()  # the object store, not the wrapper, decides when the upload completes
-    return {"s3_key": key, "messages": f"{written} rows exported", "progress": {"rows": written}}
+    response.update(s3_key=key, messages=f"{written} rows exported")
+    response["progress"] = {"rows": written, "total": total}
+    return response

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from connectra.index.base import SearchIndex
-from connectra.jobs.context import Handler, JobContext
-from connectra.jobs.csv_export import run_export
-from connectra.jobs.csv_import import run_import
-from connectra.jobs.runner import Kind, Runner
 from connectra.objects.base import ObjectStore
 from connectra.settings import Settings
 from connectra.store.database import Store
+from connectra.workers.context import Handler, JobContext
+from connectra.workers.csv_export import run_export
+from connectra.workers.csv_import import run_import
+from connectra.workers.runner import Kind, Runner
 
 HANDLERS: dict[str, Handler] = {"insert_csv_file": run_import, "export_csv_file": run_export}
 

@@ -19,10 +19,10 @@ from contextlib import closing
 from typing import Any, BinaryIO
 
 from connectra.errors import ValidationError
-from connectra.jobs.context import JobContext
 from connectra.model.normalize import clean_string
 from connectra.model.rows import CSV_HEADERS
-from connectra.services.batch_upsert import upsert_csv_rows
+from connectra.services.batch_upsert import batch_upsert
+from connectra.workers.context import JobContext
 
 MAX_ROW_ERRORS = 1000
 KNOWN = frozenset(CSV_HEADERS)
@@ -106,9 +106,9 @@ class _Progress:
             "rows": self.rows + len(rows), "batches": self.batches + 1, "line": line,
             "bytes": read_bytes,
         }  # fmt: skip
-        with self.ctx.store.write() as conn:
-            upsert_csv_rows(conn, rows)
-            self.ctx.save(conn, self.response)
+        batch_upsert(
+            self.ctx.store, rows, with_batch=lambda conn: self.ctx.save(conn, self.response)
+        )
         self.rows += len(rows)
         self.batches += 1
         self.ctx.on_write()

@@ -58,6 +58,11 @@ class JobContext:
         # committed (a failed batch's progress must never be recorded as done).
         self.job["job_response"] = copy.deepcopy(response)
 
+    def save_progress(self, response: dict[str, Any]) -> None:
+        """Save progress on its own, for a handler whose work is not in the store."""
+        with self.store.write() as conn:
+            self.save(conn, response)
+
     def check_stop(self) -> None:
         if self.lease_lost.is_set():
             raise LeaseLost(self.uuid)

@@ -1,1 +1,0 @@
-"""Background jobs: the runners and the CSV import/export handlers."""
