@@ -16,6 +16,7 @@ from connectra.errors import (
     PageSizeExceeded,
     ValidationError,
 )
+from connectra.limits import BATCH_UPSERT_MAX
 from connectra.model.fields import COMPANY, CONTACT
 from connectra.model.identity import company_uuid, contact_uuid
 from connectra.services import writes
@@ -228,7 +229,7 @@ def test_bulk_limits(store: Store) -> None:
     _error(lambda: writes.bulk_upsert(store, COMPANY, [ACME] * 1001), BatchTooLarge)
     _error(
         lambda: writes.bulk_upsert(
-            store, COMPANY, [ACME] * 101, limit=writes.BATCH_UPSERT_MAX, too_many=PageSizeExceeded
+            store, COMPANY, [ACME] * 101, limit=BATCH_UPSERT_MAX, too_many=PageSizeExceeded
         ),
         PageSizeExceeded,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import math
 from collections.abc import Sequence
+from http import HTTPStatus
 from typing import Any
 
 from starlette.middleware.cors import CORSMiddleware
@@ -14,9 +15,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from connectra.api.errors import error_response
 from connectra.api.ratelimit import RateLimiter
 from connectra.errors import PayloadTooLarge, RateLimitExceeded, Unauthorized
+from connectra.limits import BODY_MAX_BYTES
 
 OPEN_PATHS = frozenset({"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
-MAX_BODY_BYTES = 10 * 1024 * 1024
 # Authorised by their URL signature (checked by the route), not by X-API-Key; uploads may be big.
 # Exemptions name the method too: another route under the same prefix (say POST
 # /common/uploads/filters/data matching /common/{service}/...) must not slip through.
@@ -113,7 +114,7 @@ class AuthRateLimitMiddleware:
 class BodyLimitMiddleware:
     """Refuses bodies over the limit with 413, by Content-Length or while streaming."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int = BODY_MAX_BYTES) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
@@ -162,8 +163,8 @@ class PreflightCORSMiddleware(CORSMiddleware):
 
     def preflight_response(self, request_headers: Any) -> Response:
         response = super().preflight_response(request_headers)
-        if response.status_code == 200:
-            response.status_code = 204
+        if response.status_code == HTTPStatus.OK:
+            response.status_code = HTTPStatus.NO_CONTENT
             response.body = b""
             del response.headers["content-length"]
             del response.headers["content-type"]

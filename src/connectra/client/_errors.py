@@ -21,6 +21,7 @@ the human-readable sentence is not part of the contract).
 from __future__ import annotations
 
 import re
+from http import HTTPStatus
 from typing import Any
 
 _TOKEN = re.compile(r"ERR_[A-Z0-9_]+")
@@ -112,4 +113,4 @@ def error_class(status: int, error_code: str | None) -> type[ConnectraClientErro
     found = ERROR_TABLE.get((status, error_code)) or ERROR_TABLE.get((status, None))
     if found is not None:
         return found
-    return ServerError if status >= 500 else ConnectraClientError
+    return ServerError if status >= HTTPStatus.INTERNAL_SERVER_ERROR else ConnectraClientError

@@ -17,6 +17,7 @@ upstream reason; any other Connectra 4xx is passed through with its status, ``er
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 import orjson
@@ -50,7 +51,11 @@ class ConnectraUnavailable(ConnectraError):
 def _is_outage(error: ConnectraClientError) -> bool:
     """True when the fault is Connectra's or the gateway's configuration, not the caller's."""
     status = error.status
-    return status is None or status >= 500 or isinstance(error, Unauthorized | Forbidden)
+    return (
+        status is None
+        or status >= HTTPStatus.INTERNAL_SERVER_ERROR
+        or isinstance(error, Unauthorized | Forbidden)
+    )
 
 
 def upstream_envelope(error: ConnectraClientError) -> tuple[int, dict[str, Any]]:

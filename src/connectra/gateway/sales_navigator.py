@@ -110,11 +110,14 @@ def split_location(location: str | None) -> tuple[str, str, str]:
     """``"City, State, Country"`` → parts; two parts are city and country, one a city."""
     parts = [clean(part) for part in clean(location).split(",")]
     parts = [part for part in parts if part != PLACEHOLDER]
-    if len(parts) >= 3:
-        return parts[0], parts[1], parts[-1]
-    if len(parts) == 2:
-        return parts[0], PLACEHOLDER, parts[1]
-    return (parts[0] if parts else PLACEHOLDER), PLACEHOLDER, PLACEHOLDER
+    match parts:
+        case [city, state, *_, country]:
+            return city, state, country
+        case [city, country]:
+            return city, PLACEHOLDER, country
+        case [city]:
+            return city, PLACEHOLDER, PLACEHOLDER
+    return PLACEHOLDER, PLACEHOLDER, PLACEHOLDER
 
 
 def _words(*texts: str | None) -> set[str]:

@@ -76,6 +76,8 @@ TECHNOLOGIES = tuple(dict.fromkeys([*_LANGS, *(f"{v} {p}" for v in _VENDORS for 
 ]
 SENIORITIES = ("entry", "senior", "manager", "director", "vp", "c_suite", "owner", "intern")
 _SENIORITY_WEIGHTS = (30, 28, 18, 10, 6, 4, 2, 2)
+_NUMBERED_NAMES = 0.5  # share of company names made unique with a number
+_CITY_OF_COMPANY = 0.8  # share of contacts living in their company's city
 DEPARTMENTS = (
     "engineering", "sales", "marketing", "finance", "human resources", "operations",
     "product", "support", "legal", "information technology",
@@ -129,7 +131,7 @@ class DemoData:
     def _company(self, number: int) -> dict[str, str]:
         rng = self.rng
         name = f"{rng.choice(_NAME_A)}{rng.choice(_NAME_B)} {rng.choice(_SUFFIX)}".strip()
-        name = f"{name} {number}" if rng.random() < 0.5 else name
+        name = f"{name} {number}" if rng.random() < _NUMBERED_NAMES else name
         domain = f"{_slug(name)}.{rng.choice(('com', 'io', 'co', 'ai'))}"
         country = rng.choices(self._country_names, weights=self._country_weights)[0]
         employees = int(rng.lognormvariate(4, 1.6)) + 1
@@ -161,7 +163,11 @@ class DemoData:
         department = rng.choice(DEPARTMENTS)
         title = _TITLE_PREFIX[seniority] + rng.choice(_ROLES[department])
         country = company["company_country"]
-        city = company["company_city"] if rng.random() < 0.8 else rng.choice(COUNTRIES[country])
+        city = (
+            company["company_city"]
+            if rng.random() < _CITY_OF_COMPANY
+            else rng.choice(COUNTRIES[country])
+        )
         return {
             "first_name": first,
             "last_name": last,

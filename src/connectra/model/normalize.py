@@ -69,6 +69,5 @@ def domain_from_website(website: str) -> str:
     """The API path's normalized_domain (§b.3): host of an http(s) URL, else the string; no www."""
     lowered = website.strip().lower()
     if lowered.startswith(("http://", "https://")):
-        pieces = lowered.split("/")
-        lowered = pieces[2] if len(pieces) > 2 else ""
+        lowered = lowered.split("/")[2]  # "scheme:", "", host, path...
     return lowered.removeprefix("www.")

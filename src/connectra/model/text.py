@@ -14,6 +14,8 @@ from itertools import product
 # Python's \w less the underscore is exactly "a Unicode letter or digit" (categories L* and N*;
 # checked over every code point), and the regex engine is much faster than a character loop.
 _WORD = re.compile(r"[^\W_]+")
+_NO_EDIT_UP_TO = 2  # characters: Elasticsearch's AUTO fuzziness thresholds
+_ONE_EDIT_UP_TO = 5
 
 
 def lower(text: str) -> str:
@@ -35,9 +37,9 @@ def ngrams(token: str, min_gram: int, max_gram: int) -> set[str]:
 
 def auto_fuzziness(term: str) -> int:
     """Elasticsearch's AUTO: 0 edits for 1-2 characters, 1 for 3-5, 2 from 6 on."""
-    if len(term) <= 2:
+    if len(term) <= _NO_EDIT_UP_TO:
         return 0
-    return 1 if len(term) <= 5 else 2
+    return 1 if len(term) <= _ONE_EDIT_UP_TO else 2
 
 
 def osa_distance(a: str, b: str) -> int:

@@ -18,6 +18,7 @@ from connectra.errors import ConfigurationError, Forbidden, ValidationError
 
 SECRET_FILE = "url_secret"  # noqa: S105 (a file name, not a secret)
 SECRET_BYTES = 32
+_MAX_EXPIRES_DIGITS = 12  # a Unix time in seconds until the year 33658
 Method = Literal["PUT", "GET"]
 PATHS: dict[Method, str] = {"PUT": "/common/uploads/", "GET": "/common/downloads/"}
 
@@ -93,7 +94,7 @@ class UrlSigner:
         """Raise Forbidden unless the URL was signed here, for this request, and is still valid."""
         if not expires or not signature:
             raise Forbidden("a signed URL is required (expires and signature are missing)")
-        if not (expires.isascii() and expires.isdigit() and len(expires) <= 12):
+        if not (expires.isascii() and expires.isdigit() and len(expires) <= _MAX_EXPIRES_DIGITS):
             raise Forbidden("invalid URL signature")
         expected = self.signature(method, key, bucket, int(expires)).encode()
         if not hmac.compare_digest(expected, signature.encode("utf-8", "replace")):

@@ -23,8 +23,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from connectra.errors import NotFound, PageSizeExceeded, ValidationError
+from connectra.errors import NotFound, ValidationError
 from connectra.index.base import SearchIndex
+from connectra.limits import page_size
 from connectra.model.fields import (
     Column,
     ColumnType,
@@ -38,8 +39,6 @@ from connectra.store.database import Store
 from connectra.store.filter_queries import FilterDefinition, ValueCount
 from connectra.vql.ast import Query
 
-DEFAULT_LIMIT = 25
-MAX_LIMIT = 100
 # Terms fetched beyond the stored rows, in case the index holds values that filters_data lacks.
 _TERM_SLACK = 1000
 # Deeper than any dropdown is paged; keeps OFFSET inside a 64-bit integer.
@@ -54,11 +53,7 @@ class Window:
 
 def page_window(page: int | None, limit: int | None) -> Window:
     """``limit`` > 100 → 400; ≤ 0 or absent → 25; ``page`` ≥ 1 → offset (page-1)·limit."""
-    if limit is not None and limit > MAX_LIMIT:
-        raise PageSizeExceeded(
-            f"limit must be at most {MAX_LIMIT}, got {limit}", path="limit", field="limit"
-        )
-    size = limit if limit is not None and limit > 0 else DEFAULT_LIMIT
+    size = page_size(limit)
     offset = (page - 1) * size if page is not None and page > 1 else 0
     return Window(offset=offset, limit=size)
 

@@ -17,13 +17,12 @@ from connectra.errors import (
     MissingJobType,
     ValidationError,
 )
+from connectra.limits import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX
 from connectra.model.identity import parse_uuid
 from connectra.model.timestamps import format_timestamp
 from connectra.store import jobs as jobs_repo
 from connectra.store.database import Store
 
-DEFAULT_LIMIT = 25
-MAX_LIMIT = 100
 DEFAULT_RETRY_COUNT = 0
 COMPLETED = jobs_repo.COMPLETED
 
@@ -96,8 +95,8 @@ def parse_job_filter(body: Any) -> JobFilter:
         raise ValidationError("limit must be an integer", path="limit")
     if limit < 0:
         raise InvalidLimit(f"limit must be >= 0, got {limit}", path="limit")
-    if limit > MAX_LIMIT:
-        raise LimitTooHigh(f"limit must be at most {MAX_LIMIT}, got {limit}", path="limit")
+    if limit > PAGE_SIZE_MAX:
+        raise LimitTooHigh(f"limit must be at most {PAGE_SIZE_MAX}, got {limit}", path="limit")
     statuses = body.get("status") or []
     if isinstance(statuses, str):
         statuses = [statuses]
@@ -106,7 +105,7 @@ def parse_job_filter(body: Any) -> JobFilter:
     job_type = body.get("job_type")
     if job_type is not None and not isinstance(job_type, str):
         raise ValidationError("job_type must be a string", path="job_type")
-    return JobFilter(job_type, statuses, limit or DEFAULT_LIMIT)
+    return JobFilter(job_type, statuses, limit or PAGE_SIZE_DEFAULT)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from connectra.errors import (
     NotFound,
     ValidationError,
 )
+from connectra.limits import BULK_WRITE_MAX
 from connectra.model.fields import COMPANY, Entity
 from connectra.model.identity import derived_uuid, parse_uuid
 from connectra.model.validation import clean_input, immutable_fields, require
@@ -28,9 +29,6 @@ from connectra.services.pipeline import record_written, write_rows
 from connectra.services.records import not_found, row_json
 from connectra.store import entities, outbox
 from connectra.store.database import Store
-
-BULK_MAX = 1000
-BATCH_UPSERT_MAX = 100
 
 
 def _full_row(entity: Entity, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -169,7 +167,7 @@ def bulk_upsert(
     entity: Entity,
     records: Any,
     *,
-    limit: int = BULK_MAX,
+    limit: int = BULK_WRITE_MAX,
     too_many: type[ValidationError] = BatchTooLarge,
 ) -> BulkResult:
     """Validate every record, report the invalid ones, upsert the rest by uuid in one

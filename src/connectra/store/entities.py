@@ -10,11 +10,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from connectra.limits import STORE_IN_CHUNK
 from connectra.model.fields import CONTACT, Entity
 from connectra.store.tables import ENTITY_TABLES
 
 _KEY_COLUMNS = frozenset({"id", "uuid", "created_at"})
-_IN_CHUNK = 1000
 
 
 def table_of(entity: Entity) -> sa.Table:
@@ -67,10 +67,10 @@ def fetch_by_uuids(
     stmt = _fetch_statement(entity.name, wanted, include_deleted, for_update)
     unique = list(dict.fromkeys(uuids))
     found: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(unique), _IN_CHUNK):
+    for start in range(0, len(unique), STORE_IN_CHUNK):
         # Plain tuples zipped with our own column names: a read page spends most of its store
         # time building rows, and mapping keys may be SQLAlchemy's str subclass anyway.
-        for row in conn.execute(stmt, {"uuids": unique[start : start + _IN_CHUNK]}):
+        for row in conn.execute(stmt, {"uuids": unique[start : start + STORE_IN_CHUNK]}):
             found[row[0]] = dict(zip(wanted, row, strict=True))
     return found
 
@@ -134,9 +134,9 @@ def contact_uuids_of_companies(conn: sa.Connection, company_uuids: Sequence[str]
     table = table_of(CONTACT)
     found: list[str] = []
     unique = list(dict.fromkeys(company_uuids))
-    for start in range(0, len(unique), _IN_CHUNK):
+    for start in range(0, len(unique), STORE_IN_CHUNK):
         stmt = sa.select(table.c.uuid).where(
-            table.c.company_id.in_(unique[start : start + _IN_CHUNK]),
+            table.c.company_id.in_(unique[start : start + STORE_IN_CHUNK]),
             table.c.deleted_at.is_(None),
         )
         found.extend(conn.execute(stmt).scalars())

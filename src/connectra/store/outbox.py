@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from connectra.limits import STORE_IN_CHUNK
 from connectra.store.tables import index_outbox
 
 
@@ -47,9 +48,11 @@ def due(conn: sa.Connection, now: datetime, limit: int) -> list[Entry]:
 
 
 def remove(conn: sa.Connection, ids: Sequence[int]) -> None:
-    for start in range(0, len(ids), 1000):
+    for start in range(0, len(ids), STORE_IN_CHUNK):
         conn.execute(
-            sa.delete(index_outbox).where(index_outbox.c.id.in_(ids[start : start + 1000]))
+            sa.delete(index_outbox).where(
+                index_outbox.c.id.in_(ids[start : start + STORE_IN_CHUNK])
+            )
         )
 
 
@@ -57,10 +60,10 @@ def postpone(
     conn: sa.Connection, ids: Sequence[int], now: datetime, delay: timedelta, error: str
 ) -> None:
     """Keep failed entries for a later attempt; nothing is ever dropped."""
-    for start in range(0, len(ids), 1000):
+    for start in range(0, len(ids), STORE_IN_CHUNK):
         conn.execute(
             sa.update(index_outbox)
-            .where(index_outbox.c.id.in_(ids[start : start + 1000]))
+            .where(index_outbox.c.id.in_(ids[start : start + STORE_IN_CHUNK]))
             .values(
                 attempts=index_outbox.c.attempts + 1,
                 available_at=now + delay,

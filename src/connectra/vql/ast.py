@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from connectra.limits import PAGE_SIZE_DEFAULT
 from connectra.model.fields import FieldKind
 
 
@@ -134,7 +135,7 @@ class Search:
 
     query: Query
     sort: tuple[SortKey, ...] = ()
-    page: Page = field(default_factory=lambda: Page(limit=25))
+    page: Page = field(default_factory=lambda: Page(limit=PAGE_SIZE_DEFAULT))
     select_columns: tuple[str, ...] | None = None
     populate_company: bool = False
     company_columns: tuple[str, ...] | None = None

@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 
 import pydantic
 
-from connectra.errors import PageOutOfRange, PageSizeExceeded, ValidationError
+from connectra.errors import PageOutOfRange, ValidationError
+from connectra.limits import PAGE_MAX, page_size
 from connectra.model.fields import COMPANY, Entity, FieldKind, IndexField
 from connectra.vql import cursor as cursor_codec
 from connectra.vql.ast import (
@@ -28,9 +29,6 @@ from connectra.vql.ast import (
 from connectra.vql.models import FieldConditions, TextCondition, VQLRequest, Where
 from connectra.vql.values import keyword_value, parse_date, parse_number
 
-DEFAULT_LIMIT = 25
-MAX_LIMIT = 100
-MAX_PAGE = 10
 _BOUNDS = ("gte", "gt", "lte", "lt")
 _UNKNOWN_KEY = "unknown key (check its spelling against the request schema)"
 
@@ -66,7 +64,7 @@ def parse_request(body: object) -> VQLRequest:
 
 def compile_search(request: VQLRequest, entity: Entity) -> Search:
     """Check a parsed request against the entity's catalogue and build the AST."""
-    limit = _limit(request.limit)
+    limit = page_size(request.limit)
     page = _page(request.page)
     sort = _sort(request, entity)
     after = None
@@ -94,22 +92,12 @@ def parse_search(body: object, entity: Entity) -> Search:
     return compile_search(parse_request(body), entity)
 
 
-def _limit(limit: int | None) -> int:
-    if limit is None or limit <= 0:
-        return DEFAULT_LIMIT
-    if limit > MAX_LIMIT:
-        raise PageSizeExceeded(
-            f"limit must be at most {MAX_LIMIT}, got {limit}", path="limit", field="limit"
-        )
-    return limit
-
-
 def _page(page: int | None) -> int:
     if page is None or page <= 0:
         return 1
-    if page > MAX_PAGE:
+    if page > PAGE_MAX:
         raise PageOutOfRange(
-            f"page must be at most {MAX_PAGE}, got {page}; use a cursor to go deeper",
+            f"page must be at most {PAGE_MAX}, got {page}; use a cursor to go deeper",
             path="page",
             field="page",
         )

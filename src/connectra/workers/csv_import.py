@@ -6,7 +6,7 @@ batches that are in. Header columns that are not import columns are ignored and 
 ``job_response.ignored_columns``. Malformed rows (a field count other than the header's) are
 skipped and reported with their line numbers. The whole job fails only when the file cannot be
 used at all: a missing object, bytes that are not UTF-8, a header with none of the import
-columns, or more than ``MAX_ROW_ERRORS`` malformed rows (at that point the file is more likely
+columns, or more than ``CSV_ROW_ERRORS_MAX`` malformed rows (at that point the file is more likely
 the wrong file than a file with a few bad lines).
 """
 
@@ -19,12 +19,12 @@ from contextlib import closing
 from typing import Any, BinaryIO
 
 from connectra.errors import ValidationError
+from connectra.limits import CSV_ROW_ERRORS_MAX
 from connectra.model.normalize import clean_string
 from connectra.model.rows import CSV_HEADERS
 from connectra.services.batch_upsert import batch_upsert
 from connectra.workers.context import JobContext
 
-MAX_ROW_ERRORS = 1000
 KNOWN = frozenset(CSV_HEADERS)
 
 
@@ -68,9 +68,9 @@ def _rows(
             errors.append(
                 f"line {reader.line_num}: expected {len(header)} fields, got {len(record)}"
             )
-            if len(errors) > MAX_ROW_ERRORS:
+            if len(errors) > CSV_ROW_ERRORS_MAX:
                 raise ValidationError(
-                    f"more than {MAX_ROW_ERRORS} malformed rows: is this the right file?"
+                    f"more than {CSV_ROW_ERRORS_MAX} malformed rows: is this the right file?"
                 )
             continue
         yield reader.line_num, dict(zip(header, record, strict=True))

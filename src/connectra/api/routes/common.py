@@ -12,9 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from connectra.api.deps import StoreDep, json_body, json_response, wake_indexer
 from connectra.api.schemas import ERRORS
 from connectra.errors import BatchTooLarge, EmptyPayload, ValidationError
+from connectra.limits import BATCH_UPSERT_MAX
 from connectra.services import batch_upsert as batch_service
-
-MAX_ROWS = 100
 
 
 class BatchUpsertRequest(BaseModel):
@@ -40,7 +39,7 @@ class BatchUpsertRequest(BaseModel):
         }
     )
 
-    data: list[dict[str, str]] = Field(min_length=1, max_length=MAX_ROWS)
+    data: list[dict[str, str]] = Field(min_length=1, max_length=BATCH_UPSERT_MAX)
 
 
 class BatchUpsertResponse(BaseModel):
@@ -76,9 +75,9 @@ def parse_rows(body: object) -> list[dict[str, str]]:
         raise ValidationError("data must be a list of rows", path="data", field="data")
     if not rows:
         raise EmptyPayload("data holds no rows", path="data", field="data")
-    if len(rows) > MAX_ROWS:
+    if len(rows) > BATCH_UPSERT_MAX:
         raise BatchTooLarge(
-            f"at most {MAX_ROWS} rows per batch, got {len(rows)}", path="data", field="data"
+            f"at most {BATCH_UPSERT_MAX} rows per batch, got {len(rows)}", path="data", field="data"
         )
     return [_row(index, row) for index, row in enumerate(rows)]
 
@@ -104,9 +103,9 @@ def common_router() -> APIRouter:
         response_model=BatchUpsertResponse,
         summary="Upsert CSV-style rows as companies and contacts",
         description=(
-            f"One transaction for the whole batch (1 to {MAX_ROWS} rows); every cell must be a "
-            "string. 400 with ERR_EMPTY_PAYLOAD / ERR_BATCH_TOO_LARGE for an empty or oversized "
-            "batch. The uuid lists are de-duplicated, in first-seen order."
+            f"One transaction for the whole batch (1 to {BATCH_UPSERT_MAX} rows); every cell "
+            "must be a string. 400 with ERR_EMPTY_PAYLOAD / ERR_BATCH_TOO_LARGE for an empty or "
+            "oversized batch. The uuid lists are de-duplicated, in first-seen order."
         ),
         openapi_extra=_request_body(),
     )

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from connectra.api.deps import IndexDep, StoreDep, json_body, json_response
 from connectra.api.schemas import ERRORS, ErrorResponse, ListResponse
+from connectra.limits import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX
 from connectra.model.fields import COMPANY, CONTACT, Entity
 from connectra.services import filters as filters_service
 from connectra.vql.validate import validate_model
@@ -98,7 +99,10 @@ def _values_route(router: APIRouter, path: str, fixed: Entity | None) -> None:
         methods=["POST"],
         response_model=ListResponse,
         summary="Values of one filter held by live records, with counts",
-        description="Ordered by display value; `limit` ≤ 100 (default 25), `page` from 1.",
+        description=(
+            f"Ordered by display value; `limit` ≤ {PAGE_SIZE_MAX} (default {PAGE_SIZE_DEFAULT}), "
+            "`page` from 1."
+        ),
         responses={**_UNSUPPORTED, **_NOT_FOUND},
         openapi_extra=_filter_values_schema(),
         name=f"filter_values_{fixed.plural if fixed else 'common'}",

@@ -7,6 +7,7 @@ from fastapi.responses import Response
 
 from connectra.api.deps import JSONBody, StoreDep, json_response
 from connectra.api.schemas import ERRORS, ErrorResponse
+from connectra.limits import PAGE_SIZE_MAX
 from connectra.services import jobs as job_service
 
 router = APIRouter(prefix="/common/jobs", tags=["jobs"], responses=ERRORS)
@@ -59,7 +60,7 @@ _LIST_BODY = {
                     "properties": {
                         "job_type": {"type": "string"},
                         "status": {"type": "array", "items": {"type": "string"}},
-                        "limit": {"type": "integer", "minimum": 0, "maximum": 100},
+                        "limit": {"type": "integer", "minimum": 0, "maximum": PAGE_SIZE_MAX},
                     },
                 }
             }

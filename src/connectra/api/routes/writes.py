@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from connectra.api.deps import JSONBody, StoreDep, json_response, wake_indexer
 from connectra.api.schemas import ERRORS, ErrorResponse
 from connectra.errors import PageSizeExceeded
+from connectra.limits import BATCH_UPSERT_MAX
 from connectra.model.fields import ColumnType, Entity
 from connectra.services import writes
 
@@ -44,7 +45,9 @@ def write_router(entity: Entity) -> APIRouter:
             "properties": {entity.plural: {"type": "array", "items": record_schema(entity)}},
         }
     )
-    bare = _body_doc({"type": "array", "items": record_schema(entity), "maxItems": 100})
+    bare = _body_doc(
+        {"type": "array", "items": record_schema(entity), "maxItems": BATCH_UPSERT_MAX}
+    )
     not_found: dict[int | str, dict[str, Any]] = {
         404: {"model": ErrorResponse, "description": "NOT_FOUND"}
     }
@@ -83,7 +86,7 @@ def write_router(entity: Entity) -> APIRouter:
     def batch_upsert(body: JSONBody, store: StoreDep, request: Request) -> Response:
         # The original's bare-array route answered ERR_PAGE_SIZE_EXCEEDED over 100 (§d.2).
         result = writes.bulk_upsert(
-            store, entity, body, limit=writes.BATCH_UPSERT_MAX, too_many=PageSizeExceeded
+            store, entity, body, limit=BATCH_UPSERT_MAX, too_many=PageSizeExceeded
         )
         wake_indexer(request)
         return _bulk_response(result)

@@ -6,6 +6,7 @@ import random
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
 import orjson
@@ -80,7 +81,7 @@ def _failed(
     again: list[Action] = []
     for action, item in zip(chunk, items, strict=True):
         status, error = _status(item)
-        if status < 300 or (status in _DONE and not _alias_gone(error)):
+        if status < HTTPStatus.MULTIPLE_CHOICES or (status in _DONE and not _alias_gone(error)):
             continue
         if _alias_gone(error) and target_may_vanish:
             continue

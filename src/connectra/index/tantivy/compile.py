@@ -30,6 +30,7 @@ from connectra.vql.ast import (
 )
 
 _LAZY_TERMS = 32  # measured at 100k: up to here a union of term queries intersects faster
+_PAIR = 2  # two distinct words: tantivy's sloppy phrase query counts slop as the contract does
 
 
 class Compiler:
@@ -123,7 +124,7 @@ class Compiler:
     def _phrase(self, field: str, words: list[str], slop: int) -> Any:
         if len(words) == 1:
             return tantivy.Query.term_query(self.schema, field, words[0])
-        if slop == 0 or (len(words) == 2 and words[0] != words[1]):
+        if slop == 0 or (len(words) == _PAIR and words[0] != words[1]):
             return tantivy.Query.phrase_query(self.schema, field, list[Any](words), slop=slop)
         candidates = must(
             *(tantivy.Query.term_query(self.schema, field, w) for w in dict.fromkeys(words))

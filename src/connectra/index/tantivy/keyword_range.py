@@ -17,11 +17,10 @@ from typing import Any
 import tantivy
 
 from connectra.index.tantivy.queries import either
-from connectra.index.tantivy.schema import char_prefix, prefix_code
+from connectra.index.tantivy.schema import CODE_BYTES, char_prefix, prefix_code
 from connectra.model.fields import IndexField
 from connectra.vql.ast import KeywordRange
 
-_CODE_BYTES = 8
 _I64_MIN = -(2**63)
 _I64_MAX = 2**63 - 1
 
@@ -81,7 +80,7 @@ def _same_code(searcher: Any, field: str, bound: str) -> list[str]:
     A bound shorter than 8 bytes shares its code only with itself followed by NULs, so the
     dictionary is not walked under a short prefix such as ``"a"``.
     """
-    if len(bound.encode("utf-8", "surrogatepass")) < _CODE_BYTES:
+    if len(bound.encode("utf-8", "surrogatepass")) < CODE_BYTES:
         return [bound, *(term for term, _ in searcher.terms_with_prefix(field, bound + "\0"))]
     return [term for term, _ in searcher.terms_with_prefix(field, char_prefix(bound))]
 

@@ -25,6 +25,7 @@ NGRAM_TOKENIZER = "connectra_ngram"
 UUID_HI = "uuid__hi"
 UUID_LO = "uuid__lo"
 _OFFSET = 2**63  # u64 halves of the uuid shifted into i64, order kept
+CODE_BYTES = 8  # a keyword's prefix code: its first UTF-8 bytes as one sortable i64
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -48,7 +49,7 @@ def prefix_code(text: str) -> int:
     A strictly greater code means a strictly greater string; equal codes need the strings.
     (``surrogatepass``: a lone surrogate from a JSON escape still encodes in code point order.)
     """
-    head = text.encode("utf-8", "surrogatepass")[:8].ljust(8, b"\0")
+    head = text.encode("utf-8", "surrogatepass")[:CODE_BYTES].ljust(CODE_BYTES, b"\0")
     return int.from_bytes(head, "big") - 2**63
 
 
@@ -58,7 +59,7 @@ def char_prefix(text: str) -> str:
     size = 0
     for i, ch in enumerate(text):
         size += len(ch.encode("utf-8", "surrogatepass"))
-        if size > 8:
+        if size > CODE_BYTES:
             return text[:i]
     return text
 
