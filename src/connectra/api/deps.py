@@ -1,7 +1,8 @@
-"""FastAPI dependencies: the app's store, index and indexer, as Annotated aliases."""
+"""FastAPI dependencies: the app's engines and settings, as Annotated aliases."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import orjson
@@ -10,30 +11,28 @@ from fastapi.responses import Response
 
 from connectra.errors import ValidationError
 from connectra.index.base import SearchIndex
+from connectra.objects.base import ObjectStore
+from connectra.settings import Settings
 from connectra.store.database import Store
 from connectra.vql.models import VQLRequest
 from connectra.vql.validate import parse_request
 from connectra.workers.indexer import Indexer
 
 
-def get_store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
+def _app_state(name: str) -> Callable[[Request], Any]:
+    """A dependency that hands a route one of the engines ``create_app`` put on app.state."""
+
+    def get(request: Request) -> Any:
+        return getattr(request.app.state, name)
+
+    return get
 
 
-def get_index(request: Request) -> SearchIndex:
-    index: SearchIndex = request.app.state.index
-    return index
-
-
-def get_indexer(request: Request) -> Indexer | None:
-    indexer: Indexer | None = request.app.state.indexer
-    return indexer
-
-
-StoreDep = Annotated[Store, Depends(get_store)]
-IndexDep = Annotated[SearchIndex, Depends(get_index)]
-IndexerDep = Annotated[Indexer | None, Depends(get_indexer)]
+StoreDep = Annotated[Store, Depends(_app_state("store"))]
+IndexDep = Annotated[SearchIndex, Depends(_app_state("index"))]
+IndexerDep = Annotated[Indexer | None, Depends(_app_state("indexer"))]
+ObjectsDep = Annotated[ObjectStore, Depends(_app_state("objects"))]
+SettingsDep = Annotated[Settings, Depends(_app_state("settings"))]
 
 
 async def json_body(request: Request, example: str = "{...}") -> Any:
@@ -65,13 +64,6 @@ def wake_indexer(request: Request) -> None:
 
 VQLBody = Annotated[VQLRequest, Depends(read_vql)]
 JSONBody = Annotated[Any, Depends(read_json)]
-
-
-def vql_request_body(examples: dict[str, Any]) -> dict[str, Any]:
-    """OpenAPI ``requestBody`` of a VQL route (the body is parsed by :func:`read_vql`)."""
-    schema = {"$ref": "#/components/schemas/VQLRequest"}
-    content = {"application/json": {"schema": schema, "examples": examples}}
-    return {"requestBody": {"required": True, "content": content}}
 
 
 def json_response(body: Any, status_code: int = 200) -> Response:

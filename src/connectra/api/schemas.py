@@ -39,3 +39,16 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (429, "RATE_LIMIT_EXCEEDED (see Retry-After)"),
     )
 }
+
+
+def request_body(
+    schema: dict[str, Any],
+    examples: dict[str, Any] | None = None,
+    media_type: str = "application/json",
+) -> dict[str, Any]:
+    """``openapi_extra`` declaring a required body, for routes that parse their body themselves
+    (whatever the Content-Type, with the contract's errors) instead of through a model."""
+    content: dict[str, Any] = {"schema": schema}
+    if examples:
+        content["examples"] = examples
+    return {"requestBody": {"required": True, "content": {media_type: content}}}

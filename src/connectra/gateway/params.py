@@ -31,15 +31,42 @@ class Paged(Filters):
     cursor: str | None = Field(None, description="Cursor mode: the `next`/`previous` link's.")
 
 
-class ContactFilters(Filters):
+class PersonFilters(Filters):
+    """A person's own fields: shared by the contact list and a company's contact list."""
+
     first_name: str | None = Field(None, examples=["Ann"])
     last_name: str | None = None
     title: str | None = Field(None, examples=["engineer"])
+    seniority: str | None = Field(None, examples=["senior"])
+    department: str | None = None
+    departments: list[str] | None = None
+    email: str | None = None
+    email_status: str | None = None
     city: str | None = None
     state: str | None = None
     country: str | None = None
     person_linkedin_url: str | None = None
     contact_location: str | None = None
+    exclude_titles: list[str] | None = None
+    exclude_seniorities: list[str] | None = None
+    exclude_departments: list[str] | None = None
+
+
+class FirmographicFilters(Filters):
+    """A company's lists and ranges: shared by the contact and the company list."""
+
+    industries: str | None = Field(None, description="Comma-separated.")
+    keywords: str | None = Field(None, description="Comma-separated.")
+    technologies: str | None = Field(None, description="Comma-separated.")
+    employees_min: int | None = None
+    employees_max: int | None = None
+    annual_revenue_min: int | None = None
+    annual_revenue_max: int | None = None
+    total_funding_min: int | None = None
+    total_funding_max: int | None = None
+
+
+class ContactFilters(PersonFilters, FirmographicFilters):
     company: str | None = None
     include_company_name: str | None = None
     company_name_for_emails: str | None = None
@@ -49,31 +76,14 @@ class ContactFilters(Filters):
     company_state: str | None = None
     company_country: str | None = None
     company_linkedin_url: str | None = None
-    email: str | None = None
-    email_status: str | None = None
-    seniority: str | None = Field(None, examples=["senior"])
     company_id: str | None = None
-    department: str | None = None
-    departments: list[str] | None = None
-    technologies: str | None = Field(None, description="Comma-separated.")
-    keywords: str | None = Field(None, description="Comma-separated.")
-    industries: str | None = Field(None, description="Comma-separated.")
-    employees_min: int | None = None
-    employees_max: int | None = None
-    annual_revenue_min: int | None = None
-    annual_revenue_max: int | None = None
-    total_funding_min: int | None = None
-    total_funding_max: int | None = None
-    exclude_titles: list[str] | None = None
-    exclude_seniorities: list[str] | None = None
-    exclude_departments: list[str] | None = None
     exclude_company_ids: list[str] | None = None
     exclude_industries: list[str] | None = None
     exclude_technologies: list[str] | None = None
     exclude_keywords: list[str] | None = None
 
 
-class CompanyFilters(Filters):
+class CompanyFilters(FirmographicFilters):
     name: str | None = Field(None, examples=["acme"])
     address: str | None = None
     city: str | None = None
@@ -82,35 +92,10 @@ class CompanyFilters(Filters):
     linkedin_url: str | None = None
     website: str | None = None
     normalized_domain: str | None = None
-    industries: str | None = Field(None, description="Comma-separated.")
-    keywords: str | None = Field(None, description="Comma-separated.")
-    technologies: str | None = Field(None, description="Comma-separated.")
-    employees_min: int | None = None
-    employees_max: int | None = None
-    annual_revenue_min: int | None = None
-    annual_revenue_max: int | None = None
-    total_funding_min: int | None = None
-    total_funding_max: int | None = None
 
 
-class CompanyContactFilters(Filters):
-    first_name: str | None = None
-    last_name: str | None = None
-    title: str | None = None
-    seniority: str | None = None
-    department: str | None = None
-    departments: list[str] | None = None
-    email_status: str | None = None
-    email: str | None = None
+class CompanyContactFilters(PersonFilters):
     mobile_phone: str | None = None
-    city: str | None = None
-    state: str | None = None
-    country: str | None = None
-    person_linkedin_url: str | None = None
-    contact_location: str | None = None
-    exclude_titles: list[str] | None = None
-    exclude_seniorities: list[str] | None = None
-    exclude_departments: list[str] | None = None
     exclude_contact_locations: list[str] | None = None
 
 

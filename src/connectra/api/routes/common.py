@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from connectra.api.deps import StoreDep, json_body, json_response, wake_indexer
-from connectra.api.schemas import ERRORS
+from connectra.api.schemas import ERRORS, request_body
 from connectra.errors import BatchTooLarge, EmptyPayload, ValidationError
 from connectra.limits import BATCH_UPSERT_MAX
 from connectra.services import batch_upsert as batch_service
@@ -90,11 +90,6 @@ async def read_batch_rows(request: Request) -> list[dict[str, str]]:
 BatchRows = Annotated[list[dict[str, str]], Depends(read_batch_rows)]
 
 
-def _request_body() -> dict[str, Any]:
-    schema = BatchUpsertRequest.model_json_schema()
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
-
-
 def common_router() -> APIRouter:
     router = APIRouter(prefix="/common", tags=["common"], responses=ERRORS)
 
@@ -107,7 +102,7 @@ def common_router() -> APIRouter:
             "must be a string. 400 with ERR_EMPTY_PAYLOAD / ERR_BATCH_TOO_LARGE for an empty or "
             "oversized batch. The uuid lists are de-duplicated, in first-seen order."
         ),
-        openapi_extra=_request_body(),
+        openapi_extra=request_body(BatchUpsertRequest.model_json_schema()),
     )
     def batch_upsert(rows: BatchRows, store: StoreDep, request: Request) -> Response:
         result = batch_service.batch_upsert(store, rows)

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from connectra.api.deps import IndexDep, StoreDep, json_body, json_response
-from connectra.api.schemas import ERRORS, ErrorResponse, ListResponse
+from connectra.api.schemas import ERRORS, ErrorResponse, ListResponse, request_body
 from connectra.limits import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX
 from connectra.model.fields import COMPANY, CONTACT, Entity
 from connectra.services import filters as filters_service
@@ -32,12 +32,6 @@ class FilterValuesRequest(BaseModel):
     page: int | None = None
     limit: int | None = None
     service: str | None = None
-
-
-def _filter_values_schema() -> dict[str, Any]:
-    schema = FilterValuesRequest.model_json_schema()
-    content = {"application/json": {"schema": schema}}
-    return {"requestBody": {"required": True, "content": content}}
 
 
 async def read_filter_values_request(request: Request) -> FilterValuesRequest:
@@ -104,7 +98,7 @@ def _values_route(router: APIRouter, path: str, fixed: Entity | None) -> None:
             "`page` from 1."
         ),
         responses={**_UNSUPPORTED, **_NOT_FOUND},
-        openapi_extra=_filter_values_schema(),
+        openapi_extra=request_body(FilterValuesRequest.model_json_schema()),
         name=f"filter_values_{fixed.plural if fixed else 'common'}",
     )
 

@@ -6,85 +6,64 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from connectra.api.deps import JSONBody, StoreDep, json_response
-from connectra.api.schemas import ERRORS, ErrorResponse
+from connectra.api.schemas import ERRORS, ErrorResponse, request_body
 from connectra.limits import PAGE_SIZE_MAX
 from connectra.services import jobs as job_service
 
 router = APIRouter(prefix="/common/jobs", tags=["jobs"], responses=ERRORS)
-_CREATE_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "required": ["job_type", "job_data"],
-                    "properties": {
-                        "job_type": {"enum": ["insert_csv_file", "export_csv_file"]},
-                        "job_data": {"type": "object"},
-                        "retry_count": {"type": "integer", "minimum": 0},
-                    },
-                },
-                "examples": {
-                    "import": {
-                        "value": {
-                            "job_type": "insert_csv_file",
-                            "job_data": {"s3_key": "uploads/<from /common/upload-url>"},
-                            "retry_count": 2,
-                        }
-                    },
-                    "export": {
-                        "value": {
-                            "job_type": "export_csv_file",
-                            "job_data": {
-                                "service": "contact",
-                                "vql": {
-                                    "where": {"keyword_match": {"must": {"seniority": "senior"}}},
-                                    "select_columns": ["uuid", "first_name", "email"],
-                                },
-                            },
-                        }
+_CREATE_BODY = request_body(
+    {
+        "type": "object",
+        "required": ["job_type", "job_data"],
+        "properties": {
+            "job_type": {"enum": ["insert_csv_file", "export_csv_file"]},
+            "job_data": {"type": "object"},
+            "retry_count": {"type": "integer", "minimum": 0},
+        },
+    },
+    {
+        "import": {
+            "value": {
+                "job_type": "insert_csv_file",
+                "job_data": {"s3_key": "uploads/<from /common/upload-url>"},
+                "retry_count": 2,
+            }
+        },
+        "export": {
+            "value": {
+                "job_type": "export_csv_file",
+                "job_data": {
+                    "service": "contact",
+                    "vql": {
+                        "where": {"keyword_match": {"must": {"seniority": "senior"}}},
+                        "select_columns": ["uuid", "first_name", "email"],
                     },
                 },
             }
         },
-    }
-}
-_LIST_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        "job_type": {"type": "string"},
-                        "status": {"type": "array", "items": {"type": "string"}},
-                        "limit": {"type": "integer", "minimum": 0, "maximum": PAGE_SIZE_MAX},
-                    },
-                }
-            }
+    },
+)
+_LIST_BODY = request_body(
+    {
+        "type": "object",
+        "properties": {
+            "job_type": {"type": "string"},
+            "status": {"type": "array", "items": {"type": "string"}},
+            "limit": {"type": "integer", "minimum": 0, "maximum": PAGE_SIZE_MAX},
         },
-    }
-}
-_RETRIGGER_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "properties": {
-                        "data": {"type": "object", "description": "new job_data (kept if absent)"},
-                        "retry_count": {"type": "integer", "minimum": 0},
-                    },
-                },
-                "examples": {"again": {"value": {"retry_count": 2}}},
-            }
+    },
+)
+_RETRIGGER_BODY = request_body(
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "data": {"type": "object", "description": "new job_data (kept if absent)"},
+            "retry_count": {"type": "integer", "minimum": 0},
         },
-    }
-}
+    },
+    {"again": {"value": {"retry_count": 2}}},
+)
 
 
 @router.post("/create", status_code=201, openapi_extra=_CREATE_BODY, summary="Create a job")

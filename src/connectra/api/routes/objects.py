@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
-from connectra.api.deps import json_response
-from connectra.api.schemas import ERRORS, ErrorResponse
-from connectra.objects.base import ObjectStore
+from connectra.api.deps import ObjectsDep, SettingsDep, json_response
+from connectra.api.schemas import ERRORS, ErrorResponse, request_body
 from connectra.services import transfers
-from connectra.settings import Settings
 
 _SIGNED: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorResponse, "description": "FORBIDDEN: bad or expired URL signature"},
@@ -22,12 +20,9 @@ _SIGNED: dict[int | str, dict[str, Any]] = {
         "description": "NOT_FOUND: no such object (or not a local store)",
     },
 }
-_BINARY_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
-    }
-}
+_BINARY_BODY = request_body(
+    {"type": "string", "format": "binary"}, media_type="application/octet-stream"
+)
 
 
 class UploadUrlResponse(BaseModel):
@@ -47,20 +42,6 @@ class DownloadUrlResponse(BaseModel):
 class UploadedResponse(BaseModel):
     success: bool = True
     s3_key: str
-
-
-def get_objects(request: Request) -> ObjectStore:
-    objects: ObjectStore = request.app.state.objects
-    return objects
-
-
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-ObjectsDep = Annotated[ObjectStore, Depends(get_objects)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def objects_router() -> APIRouter:

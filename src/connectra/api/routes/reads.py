@@ -7,13 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from connectra.api.deps import IndexDep, StoreDep, VQLBody, json_response, vql_request_body
+from connectra.api.deps import IndexDep, StoreDep, VQLBody, json_response
 from connectra.api.schemas import (
     ERRORS,
     CountResponse,
     ErrorResponse,
     ListResponse,
     RecordResponse,
+    request_body,
 )
 from connectra.model.fields import CONTACT, Entity
 from connectra.services import search as search_service
@@ -83,7 +84,7 @@ def read_router(entity: Entity) -> APIRouter:
     """List, count and get routes under ``/<plural>``."""
     router = APIRouter(prefix=f"/{entity.plural}", tags=[entity.plural], responses=ERRORS)
     examples = _CONTACT_EXAMPLES if entity is CONTACT else _COMPANY_EXAMPLES
-    documented = vql_request_body(examples)
+    documented = request_body({"$ref": "#/components/schemas/VQLRequest"}, examples)
 
     def list_records(body: VQLBody, store: StoreDep, index: IndexDep) -> Response:
         search = compile_search(body, entity)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from connectra.api.deps import JSONBody, StoreDep, json_response, wake_indexer
-from connectra.api.schemas import ERRORS, ErrorResponse
+from connectra.api.schemas import ERRORS, ErrorResponse, request_body
 from connectra.errors import PageSizeExceeded
 from connectra.limits import BATCH_UPSERT_MAX
 from connectra.model.fields import ColumnType, Entity
@@ -27,10 +27,6 @@ def record_schema(entity: Entity) -> dict[str, Any]:
     return {"type": "object", "properties": properties, "additionalProperties": True}
 
 
-def _body_doc(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
-
-
 def _bulk_response(result: writes.BulkResult) -> Response:
     ok = not result.errors
     return json_response({"data": result.payload(), "success": ok}, 200 if ok else 207)
@@ -38,14 +34,14 @@ def _bulk_response(result: writes.BulkResult) -> Response:
 
 def write_router(entity: Entity) -> APIRouter:
     router = APIRouter(prefix=f"/{entity.plural}", tags=[entity.plural], responses=ERRORS)
-    one = _body_doc(record_schema(entity))
-    many = _body_doc(
+    one = request_body(record_schema(entity))
+    many = request_body(
         {
             "type": "object",
             "properties": {entity.plural: {"type": "array", "items": record_schema(entity)}},
         }
     )
-    bare = _body_doc(
+    bare = request_body(
         {"type": "array", "items": record_schema(entity), "maxItems": BATCH_UPSERT_MAX}
     )
     not_found: dict[int | str, dict[str, Any]] = {
@@ -102,7 +98,7 @@ def item_router(entity: Entity) -> APIRouter:
         404: {"model": ErrorResponse, "description": "NOT_FOUND"}
     }
 
-    @router.put("/{uuid}", openapi_extra=_body_doc(record_schema(entity)), responses=not_found)
+    @router.put("/{uuid}", openapi_extra=request_body(record_schema(entity)), responses=not_found)
     def update(uuid: str, body: JSONBody, store: StoreDep, request: Request) -> Response:
         record = writes.update(store, entity, uuid, body)
         wake_indexer(request)
