@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 
 from connectra.model.fields import COMPANY, CONTACT
@@ -76,3 +78,45 @@ def test_running_a_batch_twice_changes_nothing(store: Store) -> None:
         assert entities.count_live(conn, CONTACT) == 2
         assert entities.count_live(conn, COMPANY) == 2
     assert _filters_data_count(store) == values
+
+
+def _pending(store: Store) -> set[tuple[str, str]]:
+    with store.read() as conn:
+        rows = conn.execute(sa.text("SELECT entity, uuid FROM index_outbox")).all()
+    return {(row.entity, row.uuid) for row in rows}
+
+
+def _clear_outbox(store: Store) -> None:
+    with store.write() as conn:
+        conn.execute(sa.text("DELETE FROM index_outbox"))
+
+
+def test_only_new_and_changed_rows_are_queued_for_the_index(store: Store) -> None:
+    with store.write() as conn:
+        first = upsert_csv_rows(conn, ROWS)
+    with store.read() as conn:
+        stamped = entities.fetch_by_uuids(conn, COMPANY, first.company_uuids)
+    _clear_outbox(store)
+    changed = [{**ROWS[0], "title": "CTO"}, ROWS[2]]  # John's title changes, Ann and both
+    with store.write() as conn:  # companies stay as they are
+        upsert_csv_rows(conn, changed)
+    assert _pending(store) == {("contact", first.contact_uuids[0])}
+    with store.read() as conn:
+        companies = entities.fetch_by_uuids(conn, COMPANY, first.company_uuids)
+        john = entities.fetch_by_uuids(conn, CONTACT, first.contact_uuids[:1])
+    assert john[first.contact_uuids[0]]["title"] == "CTO"
+    for uuid, before in stamped.items():  # unchanged rows are still written (updated_at)
+        assert companies[uuid]["updated_at"] >= before["updated_at"]
+        assert {**companies[uuid], "updated_at": None} == {**before, "updated_at": None}
+
+    _clear_outbox(store)
+    renamed = [{**ROWS[2], "technologies": "python, rust"}]  # a company column changes
+    with store.write() as conn:
+        upsert_csv_rows(conn, renamed)
+    assert _pending(store) == {("company", first.company_uuids[1])}
+    with store.write() as conn:
+        entities.soft_delete(conn, COMPANY, first.company_uuids[1], datetime.now(UTC))
+    _clear_outbox(store)
+    with store.write() as conn:  # the same values again revive a deleted company
+        upsert_csv_rows(conn, renamed)
+    assert _pending(store) == {("company", first.company_uuids[1])}

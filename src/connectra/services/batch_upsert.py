@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from connectra.model.fields import COMPANY, CONTACT
 from connectra.model.rows import records_from_row
-from connectra.services.pipeline import write_rows
+from connectra.services.pipeline import write_batch
 from connectra.store.database import Store
 
 
@@ -37,8 +37,8 @@ def upsert_csv_rows(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> B
     contacts = _first_by_uuid([r.contact for r in built])
     for record in (*companies, *contacts):
         record.update(created_at=now, updated_at=now, deleted_at=None)
-    write_rows(conn, COMPANY, companies)
-    write_rows(conn, CONTACT, contacts)
+    write_batch(conn, COMPANY, companies)
+    write_batch(conn, CONTACT, contacts)
     return BatchResult(
         company_uuids=[c["uuid"] for c in companies], contact_uuids=[c["uuid"] for c in contacts]
     )

@@ -30,6 +30,15 @@ def write_rows(conn: sa.Connection, entity: Entity, rows: Sequence[Row]) -> None
     record_written(conn, entity, rows)
 
 
+def write_batch(conn: sa.Connection, entity: Entity, rows: Sequence[Row]) -> None:
+    """``write_rows`` through the store's bulk path, with index work proportional to change:
+    only new and changed rows are queued and contribute filter values (an unchanged row's
+    document and values are in place already; its ``updated_at`` is still written)."""
+    upserted = entities.upsert_bulk(conn, entity, rows)
+    touched = {*upserted.new, *upserted.changed}
+    record_written(conn, entity, [row for row in rows if row["uuid"] in touched])
+
+
 def record_written(conn: sa.Connection, entity: Entity, rows: Sequence[Row]) -> None:
     """The rows are in the store: queue them for the index and record their filter values."""
     if not rows:

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from psycopg import sql
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.schema import CreateTable
 
 from connectra.limits import STORE_IN_CHUNK
 from connectra.model.fields import CONTACT, Entity
 from connectra.store.tables import ENTITY_TABLES
 
 _KEY_COLUMNS = frozenset({"id", "uuid", "created_at"})
+# Columns that say when a row was written, not what it holds: a row whose other columns are
+# unchanged has an unchanged index document (neither is indexed but created_at, a key column).
+_WRITE_STAMPS = frozenset({"updated_at", "deleted_at"})
+_STAGING = sa.MetaData()
 
 
 def table_of(entity: Entity) -> sa.Table:
@@ -47,6 +54,95 @@ def upsert(conn: sa.Connection, entity: Entity, rows: Sequence[Mapping[str, Any]
     # Rows in uuid order: concurrent batches then lock shared rows in the same order and
     # cannot deadlock each other on PostgreSQL.
     conn.execute(stmt, sorted((dict(row) for row in rows), key=lambda row: row["uuid"])).all()
+
+
+@dataclass(frozen=True, slots=True)
+class Upserted:
+    """What a bulk upsert changed: rows that did not exist, and existing rows whose stored
+    columns (write stamps aside) differ from before or that were soft-deleted."""
+
+    new: list[str]
+    changed: list[str]
+
+
+def upsert_bulk(conn: sa.Connection, entity: Entity, rows: Sequence[Mapping[str, Any]]) -> Upserted:
+    """``upsert`` through the engine's bulk path, saying which rows actually changed.
+
+    The rows go into a temporary staging table (PostgreSQL: COPY; SQLite: one executemany),
+    one join finds the new and changed ones, and one ``INSERT … SELECT … ON CONFLICT DO UPDATE``
+    writes them all (every row, so unchanged ones still get their ``updated_at``). Rows must
+    carry distinct uuids and the same columns.
+    """
+    if not rows:
+        return Upserted([], [])
+    keys = list(rows[0])
+    if any(list(row) != keys for row in rows):
+        raise ValueError("upsert rows must all carry the same columns in the same order")
+    table = table_of(entity)
+    stage = _staging_table(entity.name, tuple(keys))
+    conn.execute(CreateTable(stage, if_not_exists=True))
+    conn.execute(sa.delete(stage))
+    if conn.dialect.name == "postgresql":
+        _copy_into(conn, stage, keys, rows)
+    else:
+        conn.execute(sa.insert(stage), [dict(row) for row in rows])
+    upserted = Upserted([], [])
+    for uuid, existed in conn.execute(_changed_statement(table, stage, keys)):
+        (upserted.changed if existed else upserted.new).append(uuid)
+    stmt = _insert(conn, table).from_select(
+        keys,
+        # WHERE true: SQLite's parser needs a WHERE before ON CONFLICT in INSERT … SELECT.
+        # Rows in uuid order: concurrent batches lock shared rows in the same order.
+        sa.select(*(stage.c[key] for key in keys)).where(sa.true()).order_by(stage.c.uuid),
+    )
+    updates = {key: stmt.excluded[key] for key in keys if key not in _KEY_COLUMNS}
+    conn.execute(stmt.on_conflict_do_update(index_elements=["uuid"], set_=updates))
+    return upserted
+
+
+@functools.lru_cache(maxsize=16)
+def _staging_table(entity_name: str, keys: tuple[str, ...]) -> sa.Table:
+    """A temporary table of ``keys`` with the entity's column types (no constraints, no
+    indexes); PostgreSQL empties it at every commit, the caller empties it before use."""
+    table = ENTITY_TABLES[entity_name]
+    name = f"staging_{table.name}_{len(_STAGING.tables)}"
+    return sa.Table(
+        name,
+        _STAGING,
+        *(sa.Column(key, table.c[key].type) for key in keys),
+        prefixes=["TEMPORARY"],
+        postgresql_on_commit="DELETE ROWS",
+    )
+
+
+def _copy_into(
+    conn: sa.Connection, stage: sa.Table, keys: Sequence[str], rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """PostgreSQL COPY in text form: psycopg adapts lists, datetimes and None itself."""
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(stage.name), sql.SQL(", ").join(map(sql.Identifier, keys))
+    )
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([row[key] for key in keys])
+
+
+def _changed_statement(table: sa.Table, stage: sa.Table, keys: Sequence[str]) -> sa.Select[Any]:
+    """(uuid, existed) of staged rows that are new, revived or differ in a stored column."""
+    compared = [key for key in keys if key not in _KEY_COLUMNS | _WRITE_STAMPS]
+    return (
+        sa.select(stage.c.uuid, table.c.id.is_not(None))
+        .select_from(stage.outerjoin(table, table.c.uuid == stage.c.uuid))
+        .where(
+            sa.or_(
+                table.c.id.is_(None),
+                table.c.deleted_at.is_not(None),
+                *(table.c[key].is_distinct_from(stage.c[key]) for key in compared),
+            )
+        )
+    )
 
 
 def fetch_by_uuids(
