@@ -18,7 +18,7 @@ from connectra.services.batch_upsert import upsert_csv_rows
 from connectra.store import entities, outbox
 from connectra.store.database import Store
 from connectra.vql.validate import parse_search
-from connectra.workers.indexer import Indexer, reindex
+from connectra.workers.indexer import Indexer, documents, reindex
 
 
 @pytest.fixture
@@ -132,3 +132,43 @@ def test_reindex_rebuilds_from_the_store(store: Store, index: TantivyIndex) -> N
     assert _count(index, CONTACT, {}) == 250
     assert reindex(store, index, CONTACT, batch=100) == 250  # twice: no duplicates
     assert _count(index, CONTACT, {}) == 250
+
+
+def _indexed_contacts(store: Store, index: TantivyIndex, count: int) -> list[dict[str, Any]]:
+    """``count`` contacts in the store and the index; their documents as the store has them."""
+    with store.write() as conn:
+        upsert_csv_rows(conn, list(DemoData(4).rows(count)))
+    assert reindex(store, index, CONTACT, batch=100) == count
+    with store.read() as conn:
+        rows = [row for batch in entities.iter_live(conn, CONTACT, 100) for row in batch]
+        return documents(conn, CONTACT, rows)
+
+
+def test_searches_see_the_old_index_until_a_rebuild_commits(
+    store: Store, index: TantivyIndex
+) -> None:
+    docs = _indexed_contacts(store, index, 300)
+    seen: list[int] = []
+
+    def batches() -> Iterator[Sequence[Document]]:
+        for start in (0, 100):  # the new index holds 200 of the 300
+            yield docs[start : start + 100]
+            seen.append(_count(index, CONTACT, {}))  # after the batch went to the writer
+
+    assert index.rebuild(CONTACT, batches()) == 200
+    assert seen == [300, 300]
+    assert _count(index, CONTACT, {}) == 200
+
+
+def test_a_failed_rebuild_leaves_the_old_index(store: Store, index: TantivyIndex) -> None:
+    docs = _indexed_contacts(store, index, 150)
+
+    def batches() -> Iterator[Sequence[Document]]:
+        yield docs[:100]
+        raise RuntimeError("the store went away")
+
+    with pytest.raises(RuntimeError):
+        index.rebuild(CONTACT, batches())
+    assert _count(index, CONTACT, {}) == 150
+    index.apply(CONTACT, [], [docs[0]["uuid"]])  # the ordinary writer works again
+    assert _count(index, CONTACT, {}) == 149

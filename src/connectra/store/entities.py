@@ -252,7 +252,9 @@ def iter_live(
             .order_by(table.c.id)
             .limit(batch)
         )
-        rows = [dict(row) for row in conn.execute(stmt).mappings()]
+        result = conn.execute(stmt)
+        names = list(result.keys())
+        rows = [dict(zip(names, row, strict=True)) for row in result]
         if not rows:
             return
         yield rows

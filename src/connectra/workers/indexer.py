@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from connectra.index.base import SearchIndex, write_version
-from connectra.index.documents import build_document
+from connectra.index.documents import build_documents
 from connectra.model.fields import COMPANY, CONTACT, Entity
 from connectra.store import entities, outbox
 from connectra.store.database import Store
@@ -40,11 +40,8 @@ def documents(
     conn: sa.Connection, entity: Entity, rows: Sequence[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Index documents of live rows (contacts carry their company's copies)."""
-    parent = entity.rules.parent
-    if parent is None:
-        return [build_document(entity, row) for row in rows]
-    companies = _company_rows(conn, rows)
-    return [build_document(entity, row, companies.get(row.get(parent) or "")) for row in rows]
+    companies = _company_rows(conn, rows) if entity.rules.parent else {}
+    return build_documents(entity, rows, companies)
 
 
 def collect_changes(conn: sa.Connection, entries: Sequence[outbox.Entry]) -> Changes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,9 @@ import tantivy
 from connectra.errors import SearchEngineError
 from connectra.index.tantivy.schema import NGRAM_TOKENIZER, build_schema
 from connectra.model.fields import Entity
+
+BULK_WRITER_THREADS = 4  # indexing threads of a rebuild's writer (at most one per core)
+BULK_HEAP_FACTOR = 4  # a rebuild's writer heap, as a multiple of the ordinary one's
 
 
 class EntityIndex:
@@ -48,8 +52,20 @@ class EntityIndex:
         self._spreads: dict[str, tuple[int, tuple[int, int, int] | None]] = {}
 
     def writer(self) -> Any:
+        """The writer of small, frequent commits: one thread, so one new segment a commit."""
         if self._writer is None:
             self._writer = self.index.writer(heap_size=self._writer_heap, num_threads=1)
+        return self._writer
+
+    def bulk_writer(self) -> Any:
+        """A writer for a rebuild: several indexing threads and a larger heap (tantivy allows
+        one writer a directory, so the ordinary one is closed first; the next ``writer()``
+        opens it again). Release it with :meth:`close_writer`."""
+        self.close_writer()
+        threads = max(1, min(BULK_WRITER_THREADS, os.cpu_count() or 1))
+        self._writer = self.index.writer(
+            heap_size=self._writer_heap * BULK_HEAP_FACTOR, num_threads=threads
+        )
         return self._writer
 
     def searcher(self) -> Any:
@@ -78,7 +94,11 @@ class EntityIndex:
         self._spreads[field] = (documents, spread)
         return spread
 
-    def close(self) -> None:
+    def close_writer(self) -> None:
+        """Finish pending merges and let go of the directory's writer lock."""
         if self._writer is not None:
             self._writer.wait_merging_threads()
             self._writer = None
+
+    def close(self) -> None:
+        self.close_writer()

@@ -9,9 +9,10 @@ from typing import Any
 
 import tantivy
 
-from connectra.index.base import Document, Hit, SearchResult, TermCount, rebuild_in_place
+from connectra.index.base import Document, Hit, SearchResult, TermCount
 from connectra.index.tantivy.compile import Compiler
 from connectra.index.tantivy.directory import EntityIndex
+from connectra.index.tantivy.encode import encode_json
 from connectra.index.tantivy.hits import read_uuids
 from connectra.index.tantivy.queries import count
 from connectra.index.tantivy.schema import tantivy_fields
@@ -53,18 +54,34 @@ class TantivyIndex:
         index = self._of(entity)
         with index.lock:
             writer = index.writer()
-            for uuid in deletes:
+            for uuid in [*deletes, *(doc["uuid"] for doc in upserts)]:
                 writer.delete_documents_by_term("uuid", uuid)
-            for doc in upserts:
-                writer.delete_documents_by_term("uuid", doc["uuid"])
-                writer.add_document(
-                    tantivy.Document.from_dict(tantivy_fields(entity, doc), index.schema)
-                )
+            _add(writer, index, upserts)
             writer.commit()
         index.index.reload()
 
     def rebuild(self, entity: Entity, batches: Iterable[Sequence[Document]]) -> int:
-        return rebuild_in_place(self, entity, batches)
+        """Replace every document in one commit: the old documents stay searchable (this
+        process and any other reader of the directory) until the new ones are all in, and a
+        failure part-way leaves the old index as it was. Changes applied meanwhile wait for
+        the lock and land after the rebuild's commit, so none is lost."""
+        index = self._of(entity)
+        written = 0
+        with index.lock:
+            writer = index.bulk_writer()
+            try:
+                writer.delete_all_documents()
+                for batch in batches:
+                    _add(writer, index, batch)
+                    written += len(batch)
+                writer.commit()
+            except BaseException:
+                writer.rollback()
+                raise
+            finally:
+                index.close_writer()
+        index.index.reload()
+        return written
 
     def drop(self, entity: Entity) -> None:
         index = self._of(entity)
@@ -135,6 +152,18 @@ class TantivyIndex:
         ]
         counted.sort(key=lambda item: (-item[1], item[0]))
         return [TermCount(value, n) for value, n in counted[:limit]]
+
+
+def _add(writer: Any, index: EntityIndex, documents: Sequence[Document]) -> None:
+    """Add documents through tantivy's JSON parser (Document.from_dict for the rare one that
+    JSON cannot carry)."""
+    for doc, text in zip(documents, encode_json(index.entity, documents), strict=True):
+        if text is None:
+            writer.add_document(
+                tantivy.Document.from_dict(tantivy_fields(index.entity, doc), index.schema)
+            )
+        else:
+            writer.add_json(text)
 
 
 def _relevance_page(searcher: Any, query: Any, page: Page, with_total: bool) -> SearchResult:

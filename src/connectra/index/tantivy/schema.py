@@ -100,29 +100,36 @@ def build_schema(entity: Entity) -> Any:
     return builder.build()
 
 
+def field_values(field: IndexField, value: Any, out: dict[str, Any]) -> None:
+    """Add the tantivy field → value(s) of one document value (not None) to ``out``."""
+    if field.kind is FieldKind.TEXT:
+        words = tokens(value)
+        if words:
+            out[field.name] = " ".join(words)
+            if field.ngram:
+                out[f"{field.name}__ng"] = words
+    elif field.kind is FieldKind.KEYWORD:
+        values = value if isinstance(value, list) else [value]
+        out[field.name] = values
+        if field.multi:
+            out[f"{field.name}__min"], out[f"{field.name}__max"] = min(values), max(values)
+        for name in keyword_sort_fields(field):
+            out[f"{name}__p8"] = prefix_code(out[name] if field.multi else values[0])
+    else:
+        out[field.name] = value
+
+
+def uuid_fields(uuid: str) -> dict[str, int]:
+    halves = uuid_halves(uuid)
+    return {} if halves is None else {UUID_HI: halves[0], UUID_LO: halves[1]}
+
+
 def tantivy_fields(entity: Entity, doc: Document) -> dict[str, Any]:
     """An index document as the field → value(s) mapping of :func:`build_schema`."""
     out: dict[str, Any] = {}
     for field in entity.index_fields:
         value = doc.get(field.name)
-        if value is None:
-            continue
-        if field.kind is FieldKind.TEXT:
-            words = tokens(value)
-            if words:
-                out[field.name] = " ".join(words)
-                if field.ngram:
-                    out[f"{field.name}__ng"] = words
-        elif field.kind is FieldKind.KEYWORD:
-            values = value if isinstance(value, list) else [value]
-            out[field.name] = values
-            if field.multi:
-                out[f"{field.name}__min"], out[f"{field.name}__max"] = min(values), max(values)
-            for name in keyword_sort_fields(field):
-                out[f"{name}__p8"] = prefix_code(out[name] if field.multi else values[0])
-        else:
-            out[field.name] = value
-    halves = uuid_halves(doc["uuid"])
-    if halves is not None:
-        out[UUID_HI], out[UUID_LO] = halves
+        if value is not None:
+            field_values(field, value, out)
+    out.update(uuid_fields(doc["uuid"]))
     return out
