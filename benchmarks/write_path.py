@@ -14,6 +14,7 @@ import argparse
 import cProfile
 import json
 import os
+import resource
 import tempfile
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -47,37 +48,50 @@ def _store(store_kind: str, pg_url: str, scratch: Path, stack: ExitStack) -> Sto
     return store
 
 
-def _phase(name: str, profile: str | None, out: Path, action: Callable[[], T]) -> T:
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _phase(
+    name: str, profile: str | None, out: Path, cpu: dict[str, float], action: Callable[[], T]
+) -> T:
+    """Run one phase, recording this process's CPU seconds (every thread) in ``cpu``: on a
+    shared machine they vary less than wall time."""
+    started = _cpu_seconds()
     if profile != name:
-        return action()
-    profiler = cProfile.Profile()
-    result = profiler.runcall(action)
-    dump = out.with_suffix(f".{name}.prof")
-    profiler.dump_stats(dump)
-    print(f"profile of {name} written to {dump}", flush=True)
+        result = action()
+    else:
+        profiler = cProfile.Profile()
+        result = profiler.runcall(action)
+        dump = out.with_suffix(f".{name}.prof")
+        profiler.dump_stats(dump)
+        print(f"profile of {name} written to {dump}", flush=True)
+    cpu[name] = round(_cpu_seconds() - started, 3)
     return result
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     csv_path = ensure_csv(args.contacts, args.seed, args.data_dir)
+    cpu: dict[str, float] = {}
     with ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="connectra-wp-")))
         store = _store(args.store, args.pg_url, scratch, stack)
         print(f"importing {csv_path.name} ({args.store}) ...", flush=True)
         imported = _phase(
-            "import", args.profile, args.out, lambda: import_csv(store, csv_path, BATCH)
+            "import", args.profile, args.out, cpu, lambda: import_csv(store, csv_path, BATCH)
         )
         with store.read() as conn:
             pending = outbox.pending_count(conn)
         print("reindexing ...", flush=True)
         index = open_index(f"tantivy://{scratch / 'index'}")
         stack.callback(index.close)
-        phases = _phase("index", args.profile, args.out, lambda: build_index(store, index))
+        phases = _phase("index", args.profile, args.out, cpu, lambda: build_index(store, index))
         documents = sum(p.rows for p in phases.values())
         seconds = sum(p.seconds for p in phases.values())
         print("exporting ...", flush=True)
         export = _phase(
-            "export", args.profile, args.out, lambda: measure_export(store, index, scratch)
+            "export", args.profile, args.out, cpu, lambda: measure_export(store, index, scratch)
         )
     return {
         "contacts": args.contacts,
@@ -89,6 +103,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "index": {"documents": documents, "seconds": round(seconds, 3),
                   "docs_per_second": round(rate(documents, seconds))},
         "export": export,
+        "cpu_seconds": cpu,
+        "load_average": os.getloadavg(),
     }  # fmt: skip
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from connectra.model.text import lower
 
 INT64_MAX = 2**63 - 1
 PLACEHOLDER = "_"
-_WHITESPACE = re.compile(r"\s+")
 
 
 def is_absent(value: Any) -> bool:
@@ -29,7 +27,9 @@ def clean_string(value: str) -> str:
         start += 1
     while end > start and not value[end - 1].isalnum():
         end -= 1
-    return _WHITESPACE.sub(" ", value[start:end])
+    # str.split() splits on exactly the characters \s matches in a str pattern (both are
+    # Py_UNICODE_ISSPACE), and the ends are not whitespace any more.
+    return " ".join(value[start:end].split())
 
 
 def split_and_trim(value: str, sep: str = ",") -> list[str]:

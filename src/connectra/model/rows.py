@@ -8,6 +8,7 @@ record built here always carries every non-system column of its entity.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -84,30 +85,45 @@ def _blank(entity: Entity) -> dict[str, Any]:
     return {column.name: None for column in entity.columns if not column.system}
 
 
-def _fill(
-    record: dict[str, Any],
-    entity: Entity,
-    cells: Mapping[str, str],
-    headers: Mapping[str, tuple[str, Transform | None]],
-) -> None:
-    for header, (name, transform) in headers.items():
-        cell = cells.get(header, "")
+# (header, column, transform, numeric) per entity: the header tables resolved once
+_Plan = tuple[tuple[str, str, Transform | None, bool], ...]
+
+
+def _plan(entity: Entity, headers: Mapping[str, tuple[str, Transform | None]]) -> _Plan:
+    def numeric(name: str) -> bool:
+        column = entity.column(name)
+        return column is not None and column.type is ColumnType.BIGINT
+
+    return tuple((h, name, fn, numeric(name)) for h, (name, fn) in headers.items())
+
+
+_COMPANY_PLAN = _plan(COMPANY, COMPANY_HEADERS)
+_CONTACT_PLAN = _plan(CONTACT, CONTACT_HEADERS)
+
+
+@functools.lru_cache(maxsize=1024)
+def _header_name(key: str) -> str:
+    return clean_string(key)
+
+
+def _fill(record: dict[str, Any], cells: Mapping[str, Any], plan: _Plan) -> None:
+    for header, name, transform, numeric in plan:
+        raw = cells.get(header)
+        cell = clean_string(str(raw)) if raw else ""
         if not cell:
             continue
         value = transform(cell) if transform else cell
-        column = entity.column(name)
-        numeric = column is not None and column.type is ColumnType.BIGINT
         record[name] = value if value or numeric else None
 
 
 def records_from_row(row: Mapping[str, Any]) -> RowRecords:
     """Build the company and the contact of one CSV row (the contact points at the company)."""
-    cells = {clean_string(str(key)): clean_string(str(val or "")) for key, val in row.items()}
+    cells = {_header_name(str(key)): value for key, value in row.items()}
     company = _blank(COMPANY)
-    _fill(company, COMPANY, cells, COMPANY_HEADERS)
+    _fill(company, cells, _COMPANY_PLAN)
     company["uuid"] = company_uuid(company["name"] or "", company["linkedin_url"] or "")
     contact = _blank(CONTACT)
-    _fill(contact, CONTACT, cells, CONTACT_HEADERS)
+    _fill(contact, cells, _CONTACT_PLAN)
     contact["company_id"] = company["uuid"]
     contact["uuid"] = contact_uuid(
         contact["first_name"] or "", contact["last_name"] or "", contact["linkedin_url"] or ""
