@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -39,12 +38,18 @@ def _step(field: IndexField) -> tuple[str, str, Convert]:
     return field.name, field.source.removeprefix("company."), _CONVERT[field.kind]
 
 
-@functools.cache
+_PLANS: dict[str, tuple[Plan, Plan]] = {}
+
+
 def _plans(entity: Entity) -> tuple[Plan, Plan]:
-    """The row's own fields and the fields copied from its company."""
-    own = tuple(_step(f) for f in entity.index_fields if not f.from_company)
-    copied = tuple(_step(f) for f in entity.index_fields if f.from_company)
-    return own, copied
+    """The row's own fields and the fields copied from its company (by entity name: hashing
+    the entity itself would walk its whole catalogue on every call)."""
+    plans = _PLANS.get(entity.name)
+    if plans is None:
+        own = tuple(_step(f) for f in entity.index_fields if not f.from_company)
+        copied = tuple(_step(f) for f in entity.index_fields if f.from_company)
+        plans = _PLANS[entity.name] = (own, copied)
+    return plans
 
 
 def _fill(document: dict[str, Any], plan: Plan, row: Mapping[str, Any]) -> None:

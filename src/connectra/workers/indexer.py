@@ -90,7 +90,9 @@ class Indexer:
         store: Store,
         index: SearchIndex,
         *,
-        batch_size: int = 2000,
+        batch_size: int = 10_000,  # entries per index commit: a commit costs far more than
+        # a document, so a backlog (a bulk import) drains in few commits; small writes still
+        # commit at once, as there is nothing to wait for
         idle_seconds: float = 0.2,
         max_backoff_seconds: float = 30.0,
     ) -> None:
