@@ -49,7 +49,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(data_dir: Path, database_url: str | None) -> Iterator[str]:
+def serve(data_dir: Path, database_url: str | None) -> Iterator[tuple[str, int]]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONNECTRA_")}
     env.update(
@@ -67,7 +67,7 @@ def serve(data_dir: Path, database_url: str | None) -> Iterator[str]:
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_up(base, process)
-            yield base
+            yield base, process.pid
         except BaseException:
             print(log_path.read_text(errors="replace")[-4000:], file=sys.stderr)
             raise
@@ -90,6 +90,16 @@ def _wait_up(base: str, process: subprocess.Popen[bytes]) -> None:
         except httpx.TransportError:
             time.sleep(0.2)
     raise RuntimeError("connectra serve did not start")
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process so far (Linux /proc; None elsewhere): on a shared
+    machine they say more about the work done than wall time."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def measure(base: str, csv_path: Path, expected: int, timeout: float) -> dict[str, Any]:
@@ -150,9 +160,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.store == "postgresql":
             url = stack.enter_context(pgdb.scratch_database(args.pg_url, "connectra_e2e"))
             database_url = pgdb.sqlalchemy_url(url)
-        base = stack.enter_context(serve(scratch / "data", database_url))
-        result = {"store": args.store, **measure(base, csv_path, expected, args.timeout),
-                  "load_average": os.getloadavg()}  # fmt: skip
+        base, pid = stack.enter_context(serve(scratch / "data", database_url))
+        before = cpu_seconds(pid)
+        result = {"store": args.store, **measure(base, csv_path, expected, args.timeout)}
+        after = cpu_seconds(pid)
+        if before is not None and after is not None:
+            result["server_cpu_seconds"] = round(after - before, 2)
+        result["load_average"] = os.getloadavg()
     print(json.dumps(result, indent=2))
     return 0
 

@@ -38,7 +38,14 @@ def _sqlite_engine(url: str, database: str | None, *, echo: bool) -> Engine:
         # WAL lets the indexer and the API read while a writer commits.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000"):
+        # temp_store: the bulk upsert's staging tables live in memory, not in a temp file.
+        pragmas = (
+            "journal_mode=WAL",
+            "synchronous=NORMAL",
+            "busy_timeout=30000",
+            "temp_store=MEMORY",
+        )
+        for pragma in pragmas:
             cur.execute(f"PRAGMA {pragma}")
         cur.close()
 

@@ -94,12 +94,14 @@ class Indexer:
         # a document, so a backlog (a bulk import) drains in few commits; small writes still
         # commit at once, as there is nothing to wait for
         idle_seconds: float = 0.2,
+        gather_seconds: float = 0.5,
         max_backoff_seconds: float = 30.0,
     ) -> None:
         self.store = store
         self.index = index
         self.batch_size = batch_size
         self.idle_seconds = idle_seconds
+        self.gather_seconds = gather_seconds
         self.max_backoff_seconds = max_backoff_seconds
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -159,6 +161,11 @@ class Indexer:
             if not handled:
                 self._wake.wait(self.idle_seconds)
                 self._wake.clear()
+            elif handled < self.batch_size:
+                # After a partial batch, let writes gather before the next commit: a running
+                # import then lands in a few large commits instead of one per import batch,
+                # while the first write after a quiet spell is still applied at once.
+                self._stop.wait(self.gather_seconds)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self.run_forever, name="indexer", daemon=True)
