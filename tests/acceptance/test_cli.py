@@ -7,7 +7,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import httpx
 import pytest
 
 from connectra.cli import cli
+from tests.acceptance.server import wait_ready
 
 CONNECTRA = [sys.executable, "-m", "connectra"]
 
@@ -48,14 +48,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{base}/health", timeout=1)
-            break
-        except httpx.TransportError:
-            assert proc.poll() is None, "server exited early"
-            time.sleep(0.1)
+    wait_ready(base, proc)
     yield base, proc
     proc.terminate()
     proc.wait(timeout=10)
