@@ -372,7 +372,7 @@ def _run_job_here(engines: Engines, settings: Settings, job_type: str, data: dic
 @_store_options
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_cmd(data_dir: Path | None, database_url: str | None, path: Path) -> None:
-    """Import a CSV file (the contract's import columns) as an insert_csv_file job."""
+    """Import a CSV file (columns: docs/csv.md) as an insert_csv_file job."""
     settings = _settings(data_dir, database_url)
     engines = _engines(settings)
     with path.open("rb") as source:
@@ -453,7 +453,7 @@ def export_cmd(data_dir: Path | None, database_url: str | None, vql_path: Path, 
 @_env_option("--host", envvar="GATEWAY_HOST", default=None, help="Bind address [127.0.0.1].")
 @_env_option("--port", envvar="GATEWAY_PORT", type=int, default=None, help="Port [8080].")
 def gateway(host: str | None, port: int | None) -> None:
-    """The consumer API of CONTRACT.md §g over a Connectra server (CONNECTRA_BASE_URL,
+    """The consumer back end over a Connectra server (CONNECTRA_BASE_URL,
     CONNECTRA_API_KEY, CONNECTRA_TIMEOUT); callers authenticate with GATEWAY_API_KEYS."""
     import uvicorn
 
