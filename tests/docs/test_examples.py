@@ -3,34 +3,15 @@ command (``connectra seed --demo 2000``) on a real server."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
 from http import HTTPStatus
 
 import pytest
 
-from tests.acceptance.server import Server, running_server
+from tests.acceptance.server import Server
 from tests.docs.examples import DOCS, Example, examples
 
-DEMO_CONTACTS = "2000"
 ALL = [example for page in sorted(DOCS.glob("*.md")) for example in examples(page)]
 MIN_VQL_EXAMPLES = 25  # docs/vql.md shows every clause; fewer means the marker was broken
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data_dir = tmp_path_factory.mktemp("demo") / "data"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CONNECTRA_")}
-    env["CONNECTRA_DATA_DIR"] = str(data_dir)
-    subprocess.run(
-        [sys.executable, "-m", "connectra", "seed", "--demo", DEMO_CONTACTS],
-        env=env, check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
-    with running_server(data_dir, {}) as server:
-        server.wait_indexed()
-        yield server
 
 
 def test_the_vql_page_has_its_examples() -> None:
