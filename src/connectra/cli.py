@@ -402,6 +402,8 @@ def _index_caught_up(engines: Engines, settings: Settings) -> None:
         Indexer(engines.store, engines.index).drain()
         return
     waiter = Indexer(engines.store, engines.index)  # only asked for the outbox lag
+    if pending := waiter.lag()["pending"]:
+        click.echo(f"waiting for the running server to index {pending} pending changes")
     while waiter.lag()["pending"]:
         time.sleep(INDEX_WAIT_POLL_SECONDS)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from tests.acceptance.server import running_server
 
 BACKLOG = 4000  # contacts stored before the server starts: its indexer has work to catch up
 BATCH = 500
+READY_SH = Path(__file__).resolve().parents[2] / "scripts" / "_ready.sh"
 
 
 def _store_backlog(data_dir: Path) -> None:
@@ -51,3 +54,23 @@ def test_health_says_starting_until_the_index_caught_up(tmp_path: Path) -> None:
     assert all(answer[:2] == (503, "starting") for answer in seen[:-1]), seen
     assert seen[-1] == (200, "ok", 0), seen[-3:]
     assert count == BACKLOG  # ok means searches see everything stored before the start
+
+
+def test_the_run_command_says_ready_only_once_health_is_ok(tmp_path: Path) -> None:
+    """scripts/run.sh's wait (scripts/_ready.sh) returns when /health is ok, not before."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    _store_backlog(data_dir)
+    with running_server(data_dir, {}, wait=False) as server:
+        port = server.base.rsplit(":", 1)[1]
+        script = (
+            f". {READY_SH}; url=$(server_url --host=0.0.0.0 --port {port}); echo $url; "
+            f'wait_until_ready {sys.executable} "$url" {server.process.pid}'
+        )
+        done = subprocess.run(
+            ["bash", "-c", script], capture_output=True, text=True, timeout=180, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == f"http://127.0.0.1:{port}"
+        health = httpx.get(f"{server.base}/health")
+        assert (health.status_code, health.json()["status"]) == (200, "ok")
