@@ -143,6 +143,15 @@ def test_import_while_the_server_runs_leaves_indexing_to_it(
         ]
         time.sleep(0.1)
     assert count == good
+    (tmp_path / "q.json").write_text('{"select_columns": ["uuid", "email"]}')
+    exported = subprocess.run(
+        [*CONNECTRA, "export", "--vql", "q.json", "--out", "out.csv"],
+        env=_env(tmp_path), cwd=tmp_path, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    assert f"{good} rows exported" in exported.stdout
+    for alarming in ("retrying", "failed", "LockBusy", "Traceback"):
+        assert alarming not in exported.stdout + exported.stderr
+    assert len((tmp_path / "out.csv").read_text().splitlines()) == good + 1
 
 
 def test_every_option_names_its_environment_variable() -> None:
