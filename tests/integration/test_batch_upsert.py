@@ -120,3 +120,28 @@ def test_only_new_and_changed_rows_are_queued_for_the_index(store: Store) -> Non
     with store.write() as conn:  # the same values again revive a deleted company
         upsert_csv_rows(conn, renamed)
     assert _pending(store) == {("company", first.company_uuids[1])}
+
+
+def test_bulk_path_keeps_awkward_values_exactly(store: Store) -> None:
+    """COPY's text form escapes what it must: quotes, braces, backslashes, array separators."""
+    row = {
+        "first_name": "Zoë", "last_name": "O'Neil \\ Jr", "email": "zoe@x.io",
+        "title": 'Head of "R&D" {labs} team', "company": "N\\A {Inc} Group",
+        "technologies": 'C++, "Go", {json}, back\\slash, NULL', "employees": "1,250",
+    }  # fmt: skip
+    with store.write() as conn:
+        result = upsert_csv_rows(conn, [row])
+    with store.read() as conn:
+        contact = entities.fetch_by_uuids(conn, CONTACT, result.contact_uuids)
+        company = entities.fetch_by_uuids(conn, COMPANY, result.company_uuids)
+    stored = contact[result.contact_uuids[0]]
+    assert (stored["first_name"], stored["last_name"]) == ("Zoë", "O'Neil \\ Jr")
+    assert stored["title"] == 'Head of "R&D" {labs} team'
+    firm = company[result.company_uuids[0]]
+    assert firm["name"] == "N\\A {Inc} Group"
+    assert firm["technologies"] == ["C++", '"Go"', "{json}", "back\\slash", "NULL"]
+    assert firm["employees_count"] == 1250
+    with store.write() as conn:  # the same values again are no change
+        conn.execute(sa.text("DELETE FROM index_outbox"))
+        upsert_csv_rows(conn, [row])
+    assert _pending(store) == set()

@@ -85,6 +85,10 @@ def _blank(entity: Entity) -> dict[str, Any]:
     return {column.name: None for column in entity.columns if not column.system}
 
 
+_BLANK_COMPANY = _blank(COMPANY)
+_BLANK_CONTACT = _blank(CONTACT)
+
+
 # (header, column, transform, numeric) per entity: the header tables resolved once
 _Plan = tuple[tuple[str, str, Transform | None, bool], ...]
 
@@ -119,10 +123,10 @@ def _fill(record: dict[str, Any], cells: Mapping[str, Any], plan: _Plan) -> None
 def records_from_row(row: Mapping[str, Any]) -> RowRecords:
     """Build the company and the contact of one CSV row (the contact points at the company)."""
     cells = {_header_name(str(key)): value for key, value in row.items()}
-    company = _blank(COMPANY)
+    company = _BLANK_COMPANY.copy()
     _fill(company, cells, _COMPANY_PLAN)
     company["uuid"] = company_uuid(company["name"] or "", company["linkedin_url"] or "")
-    contact = _blank(CONTACT)
+    contact = _BLANK_CONTACT.copy()
     _fill(contact, cells, _CONTACT_PLAN)
     contact["company_id"] = company["uuid"]
     contact["uuid"] = contact_uuid(

@@ -78,40 +78,62 @@ def upsert_bulk(conn: sa.Connection, entity: Entity, rows: Sequence[Mapping[str,
     keys = list(rows[0])
     if any(list(row) != keys for row in rows):
         raise ValueError("upsert rows must all carry the same columns in the same order")
-    table = table_of(entity)
-    stage = _staging_table(entity.name, tuple(keys))
-    conn.execute(CreateTable(stage, if_not_exists=True))
-    conn.execute(sa.delete(stage))
+    bulk = _bulk_statements(entity.name, tuple(keys), conn.dialect.name)
+    conn.execute(bulk.create)
+    conn.execute(bulk.clear)
     if conn.dialect.name == "postgresql":
-        _copy_into(conn, stage, keys, rows)
+        _copy_into(conn, bulk.stage, keys, rows)
     else:
-        conn.execute(sa.insert(stage), [dict(row) for row in rows])
+        conn.execute(bulk.fill, [dict(row) for row in rows])
     upserted = Upserted([], [])
-    for uuid, existed in conn.execute(_changed_statement(table, stage, keys)):
+    for uuid, existed in conn.execute(bulk.changed):
         (upserted.changed if existed else upserted.new).append(uuid)
-    stmt = _insert(conn, table).from_select(
-        keys,
-        # WHERE true: SQLite's parser needs a WHERE before ON CONFLICT in INSERT … SELECT.
-        # Rows in uuid order: concurrent batches lock shared rows in the same order.
-        sa.select(*(stage.c[key] for key in keys)).where(sa.true()).order_by(stage.c.uuid),
-    )
-    updates = {key: stmt.excluded[key] for key in keys if key not in _KEY_COLUMNS}
-    conn.execute(stmt.on_conflict_do_update(index_elements=["uuid"], set_=updates))
+    conn.execute(bulk.upsert)
     return upserted
 
 
+@dataclass(frozen=True, slots=True)
+class _Bulk:
+    """The statements of one bulk upsert shape, built once (their cache keys are not free)."""
+
+    stage: sa.Table
+    create: CreateTable
+    clear: sa.Delete
+    fill: sa.Insert
+    changed: sa.Select[Any]
+    upsert: Any
+
+
 @functools.lru_cache(maxsize=16)
-def _staging_table(entity_name: str, keys: tuple[str, ...]) -> sa.Table:
-    """A temporary table of ``keys`` with the entity's column types (no constraints, no
-    indexes); PostgreSQL empties it at every commit, the caller empties it before use."""
+def _bulk_statements(entity_name: str, keys: tuple[str, ...], dialect: str) -> _Bulk:
     table = ENTITY_TABLES[entity_name]
-    name = f"staging_{table.name}_{len(_STAGING.tables)}"
-    return sa.Table(
-        name,
+    # A temporary table of ``keys`` with the entity's column types (no constraints, no
+    # indexes); PostgreSQL empties it at every commit, upsert_bulk empties it before use.
+    stage = sa.Table(
+        f"staging_{table.name}_{len(_STAGING.tables)}",
         _STAGING,
         *(sa.Column(key, table.c[key].type) for key in keys),
         prefixes=["TEMPORARY"],
         postgresql_on_commit="DELETE ROWS",
+    )
+    insert = (
+        (postgresql if dialect == "postgresql" else sqlite)
+        .insert(table)
+        .from_select(
+            keys,
+            # WHERE true: SQLite's parser needs a WHERE before ON CONFLICT in INSERT … SELECT.
+            # Rows in uuid order: concurrent batches lock shared rows in the same order.
+            sa.select(*(stage.c[key] for key in keys)).where(sa.true()).order_by(stage.c.uuid),
+        )
+    )
+    updates = {key: insert.excluded[key] for key in keys if key not in _KEY_COLUMNS}
+    return _Bulk(
+        stage=stage,
+        create=CreateTable(stage, if_not_exists=True),
+        clear=sa.delete(stage),
+        fill=sa.insert(stage),
+        changed=_changed_statement(table, stage, keys),
+        upsert=insert.on_conflict_do_update(index_elements=["uuid"], set_=updates),
     )
 
 
