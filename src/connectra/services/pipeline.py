@@ -32,8 +32,8 @@ def write_rows(conn: sa.Connection, entity: Entity, rows: Sequence[Row]) -> None
 
 def write_batch(conn: sa.Connection, entity: Entity, rows: Sequence[Row]) -> None:
     """``write_rows`` through the store's bulk path, with index work proportional to change:
-    only new and changed rows are queued and contribute filter values (an unchanged row's
-    document and values are in place already; its ``updated_at`` is still written)."""
+    only new and changed rows are written, queued and contribute filter values (a row equal
+    to its stored one keeps its document, its values and its ``updated_at``)."""
     upserted = entities.upsert_bulk(conn, entity, rows)
     touched = {*upserted.new, *upserted.changed}
     record_written(conn, entity, [row for row in rows if row["uuid"] in touched])

@@ -66,12 +66,14 @@ class Upserted:
 
 
 def upsert_bulk(conn: sa.Connection, entity: Entity, rows: Sequence[Mapping[str, Any]]) -> Upserted:
-    """``upsert`` through the engine's bulk path, saying which rows actually changed.
+    """``upsert`` through the engine's bulk path, writing only the rows that change something.
 
     The rows go into a temporary staging table (PostgreSQL: COPY; SQLite: one executemany),
-    one join finds the new and changed ones, and one ``INSERT … SELECT … ON CONFLICT DO UPDATE``
-    writes them all (every row, so unchanged ones still get their ``updated_at``). Rows must
-    carry distinct uuids and the same columns.
+    one join finds the new ones and the changed ones (a stored column differs, write stamps
+    aside, or the row was soft-deleted), and one ``INSERT … SELECT … ON CONFLICT DO UPDATE``
+    writes just those. A row identical to its live stored row is left as it is, ``updated_at``
+    included: nothing changed, so there is nothing to write, index or re-stamp. Rows must carry
+    distinct uuids and the same columns.
     """
     if not rows:
         return Upserted([], [])
@@ -116,23 +118,19 @@ def _bulk_statements(entity_name: str, keys: tuple[str, ...], dialect: str) -> _
         prefixes=["TEMPORARY"],
         postgresql_on_commit="DELETE ROWS",
     )
-    insert = (
-        (postgresql if dialect == "postgresql" else sqlite)
-        .insert(table)
-        .from_select(
-            keys,
-            # WHERE true: SQLite's parser needs a WHERE before ON CONFLICT in INSERT … SELECT.
-            # Rows in uuid order: concurrent batches lock shared rows in the same order.
-            sa.select(*(stage.c[key] for key in keys)).where(sa.true()).order_by(stage.c.uuid),
-        )
-    )
+    changed = _changed(table, stage, keys)
+    # The WHERE also keeps SQLite's parser from reading ON CONFLICT as the join's ON. Rows in
+    # uuid order: concurrent batches lock shared rows in the same order.
+    rows = changed.with_only_columns(*(stage.c[key] for key in keys)).order_by(stage.c.uuid)
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    insert = insert.from_select(keys, rows)
     updates = {key: insert.excluded[key] for key in keys if key not in _KEY_COLUMNS}
     return _Bulk(
         stage=stage,
         create=CreateTable(stage, if_not_exists=True),
         clear=sa.delete(stage),
         fill=sa.insert(stage),
-        changed=_changed_statement(table, stage, keys),
+        changed=changed,
         upsert=insert.on_conflict_do_update(index_elements=["uuid"], set_=updates),
     )
 
@@ -151,7 +149,7 @@ def _copy_into(
             copy.write_row([row[key] for key in keys])
 
 
-def _changed_statement(table: sa.Table, stage: sa.Table, keys: Sequence[str]) -> sa.Select[Any]:
+def _changed(table: sa.Table, stage: sa.Table, keys: Sequence[str]) -> sa.Select[Any]:
     """(uuid, existed) of staged rows that are new, revived or differ in a stored column."""
     compared = [key for key in keys if key not in _KEY_COLUMNS | _WRITE_STAMPS]
     return (
