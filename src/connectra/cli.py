@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import signal
 import sys
 import threading
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -20,6 +21,7 @@ from tqdm import tqdm
 from connectra.errors import ConnectraError
 from connectra.index.base import SearchIndex
 from connectra.index.factory import open_index
+from connectra.logs import configure_logging
 from connectra.model.fake import DemoData
 from connectra.model.fields import CONTACT, entity_for_service
 from connectra.objects.base import ObjectStore
@@ -33,6 +35,7 @@ from connectra.store import migrate
 from connectra.store.database import Store
 from connectra.workers.indexer import Indexer
 from connectra.workers.indexer import reindex as rebuild
+from connectra.workers.memory import MemoryLogger
 from connectra.workers.runner import Kind
 from connectra.workers.setup import make_runner
 
@@ -87,9 +90,26 @@ def _engines(settings: Settings) -> Engines:
 
 
 def _migrated_store(settings: Settings) -> Store:
-    store = Store.from_url(settings.database_url(), echo=settings.pg_db_debug)
+    store = Store.from_url(
+        settings.database_url(), echo=settings.pg_db_debug, pool=settings.pool_limits()
+    )
     migrate.upgrade(store.engine)
     return store
+
+
+@contextmanager
+def _operated(settings: Settings, store: Store, index: SearchIndex) -> Iterator[None]:
+    """A long-running process: logs in LOG_FORMAT, and the memory log when it is on."""
+    configure_logging(settings.log_style())
+    interval = settings.memory_log_seconds()
+    memory = MemoryLogger(store, index, interval) if interval > 0 else None
+    if memory is not None:
+        memory.start()
+    try:
+        yield
+    finally:
+        if memory is not None:
+            memory.stop()
 
 
 @click.group()
@@ -151,6 +171,9 @@ def api(
     _run_server(data_dir, database_url, host, port, with_indexer=False)
 
 
+cli.add_command(api, "api-server")  # the contract's name for it
+
+
 def _run_server(
     data_dir: Path | None,
     database_url: str | None,
@@ -191,13 +214,15 @@ def _run_server(
         if worker is not None:
             worker.start()
     try:
-        uvicorn.run(
-            app,
-            host=settings.connectra_host,
-            port=settings.connectra_port,
-            access_log=False,
-            log_level="warning",
-        )
+        with _operated(settings, engines.store, engines.index):
+            uvicorn.run(
+                app,
+                host=settings.connectra_host,
+                port=settings.connectra_port,
+                access_log=False,  # the request log (connectra.api.request_log) replaces it
+                log_level="warning",
+                log_config=None,  # uvicorn's own records go through our handler and format
+            )
     finally:
         for runner in runners:
             runner.stop()
@@ -264,7 +289,8 @@ def indexer(data_dir: Path | None, database_url: str | None) -> None:
     index = open_index(settings.search_url())
     click.echo("indexer running; Ctrl-C to stop")
     try:
-        Indexer(store, index).run_forever()
+        with _operated(settings, store, index):
+            Indexer(store, index).run_forever()
     finally:
         index.close()
 
@@ -300,7 +326,8 @@ def _run_jobs(kind: Kind, data_dir: Path | None, database_url: str | None) -> No
         signal.signal(signum, lambda *_: stop.set())
     runner.start()
     click.echo(f"{kind} runner started with {runner.workers} worker(s); SIGTERM to stop")
-    stop.wait()
+    with _operated(settings, engines.store, engines.index):
+        stop.wait()
     runner.stop()
     engines.close()
 
@@ -443,10 +470,32 @@ def bench(args: tuple[str, ...]) -> None:
     sys.exit(done.returncode)
 
 
+@cli.command("run")
+def run_cmd() -> None:
+    """Run the command in RUN_COMMAND (a container's entry point).
+
+    For example `api-server`, `serve`, `indexer`, `jobs first_time`, `jobs retry`, `migrate`,
+    `verify --repair`; `help` lists the commands. A bare `connectra` with RUN_COMMAND set does
+    the same.
+    """
+    settings = load_settings()
+    words = shlex.split(settings.run_command)
+    if not words:
+        raise click.UsageError("RUN_COMMAND is not set (try RUN_COMMAND=api-server)")
+    if words[0] == "run":
+        raise click.UsageError("RUN_COMMAND=run would run itself")
+    cli.main(args=["--help"] if words == ["help"] else words, prog_name="connectra",
+             standalone_mode=False)  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: a ConnectraError prints its cause chain and exits non-zero."""
+    args = sys.argv[1:] if argv is None else argv
+    if not args:
+        settings = load_settings()
+        args = ["run"] if settings.run_command else args
     try:
-        cli.main(args=argv, prog_name="connectra", standalone_mode=False)
+        cli.main(args=args, prog_name="connectra", standalone_mode=False)
     except click.exceptions.Abort:
         sys.exit(130)
     except click.ClickException as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 
 from connectra.index.base import SearchIndex, write_version
 from connectra.index.documents import build_document
+from connectra.instruments import instruments
 from connectra.model.fields import COMPANY, CONTACT, Entity
 from connectra.store import entities, outbox
 from connectra.store.database import Store
@@ -122,11 +124,15 @@ class Indexer:
         # index keeps refusing is soon alone and holds nothing else back.
         batch = batch[: max(1, self.batch_size >> batch[0].attempts)]
         ids = [entry.id for entry in batch]
+        meters = instruments()
+        started = time.perf_counter()
         try:
             with self.store.read() as conn:
                 changes = collect_changes(conn, batch)
             apply_changes(self.index, changes)
         except Exception as exc:  # any failure: keep the entries and try again later
+            meters.indexer_batch_seconds.labels("failed").observe(time.perf_counter() - started)
+            meters.indexer_failures.inc()
             self.last_error = type(exc).__name__
             attempts = max(entry.attempts for entry in batch)
             delay = self._backoff(attempts)
@@ -137,6 +143,8 @@ class Indexer:
         self.last_error = None
         with self.store.write() as conn:
             outbox.remove(conn, ids)
+        meters.indexer_batch_seconds.labels("applied").observe(time.perf_counter() - started)
+        meters.indexer_entries.inc(len(ids))
         return len(ids)
 
     def _backoff(self, attempts: int) -> float:

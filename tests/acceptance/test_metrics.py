@@ -1,0 +1,138 @@
+"""GET /metrics against a real server: values move with requests, writes and jobs; the key
+guards it unless METRICS_PUBLIC; rate-limit rejections are counted per key hash."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.acceptance.server import Server, running_server
+
+Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
+
+
+def scrape(server: Server, key: str | None = None) -> Samples:
+    headers = {"X-API-Key": key or server.key}
+    response = httpx.get(f"{server.base}/metrics", headers=headers, timeout=30)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/plain")
+    return parse(response.text)
+
+
+def parse(text: str) -> Samples:
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def value(samples: Samples, name: str, **labels: str) -> float:
+    return samples.get((name, frozenset(labels.items())), 0.0)
+
+
+def _contact(i: int) -> dict[str, Any]:
+    return {"first_name": f"Ada{i}", "last_name": "Metrics", "email": f"ada{i}@metrics.test"}
+
+
+def _wait_job(client: httpx.Client, uuid: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        job = client.get(f"/common/jobs/{uuid}").json()["data"]
+        if job["status"] in ("completed", "failed"):
+            return dict(job)
+        time.sleep(0.2)
+    raise AssertionError(f"job {uuid} did not finish")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    data_dir = tmp_path_factory.mktemp("metrics") / "data"
+    with running_server(data_dir, {"TICKER_INTERVAL_SECONDS": "0.2"}) as found:
+        yield found
+
+
+def test_metrics_need_the_key(server: Server) -> None:
+    assert httpx.get(f"{server.base}/metrics").status_code == 401
+    wrong = httpx.get(f"{server.base}/metrics", headers={"X-API-Key": "nope"})
+    assert wrong.status_code == 401
+
+
+def test_values_move_with_requests_writes_and_jobs(server: Server) -> None:
+    before = scrape(server)
+    route = {"method": "POST", "route": "/contacts/count", "status": "200"}
+    with server.client() as client:
+        for _ in range(3):
+            assert client.post("/contacts/count", json={}).status_code == 200
+        for i in range(4):
+            assert client.post("/contacts/create", json=_contact(i)).status_code in (200, 201)
+        missing = client.get("/contacts/00000000-0000-0000-0000-000000000000")
+        assert missing.status_code == 404
+        assert client.get("/no/such/path").status_code == 404
+        server.wait_indexed()
+        vql = {"select_columns": ["email", "uuid"]}
+        export = {"job_type": "export_csv_file", "job_data": {"service": "contact", "vql": vql}}
+        job = client.post("/common/jobs/create", json=export).json()["data"]
+        assert _wait_job(client, job["uuid"])["status"] == "completed"
+    after = scrape(server)
+
+    requests = "connectra_http_requests_total"
+    assert value(after, requests, **route) - value(before, requests, **route) == 3
+    seconds = "connectra_http_request_duration_seconds_count"
+    assert value(after, seconds, **route) - value(before, seconds, **route) == 3
+    get_route = {"method": "GET", "route": "/contacts/{uuid}", "status": "404"}
+    assert value(after, requests, **get_route) >= 1  # the template, never the raw path
+    assert value(after, requests, method="GET", route="<unmatched>", status="404") >= 1
+    assert not any("00000000-0000" in str(labels) for _, labels in after)
+
+    documents = "connectra_index_documents"
+    assert (
+        value(after, documents, entity="contacts") - value(before, documents, entity="contacts")
+        == 4
+    )
+    # Store row counts are cached for a few seconds (a count scans the table).
+    deadline = time.monotonic() + 60
+    while value(after, "connectra_store_rows", entity="contacts") != 4:
+        assert time.monotonic() < deadline, "store rows never reached 4"
+        time.sleep(0.5)
+        after = scrape(server)
+    assert value(after, "connectra_indexer_entries_total") > value(
+        before, "connectra_indexer_entries_total"
+    )
+    assert value(after, "connectra_indexer_batch_duration_seconds_count", outcome="applied") > 0
+    assert ("connectra_indexer_batch_failures_total", frozenset()) in after
+    assert value(after, "connectra_outbox_entries") == 0
+    assert ("connectra_outbox_oldest_age_seconds", frozenset()) in after
+    assert value(after, "connectra_jobs", job_type="export_csv_file", status="completed") == 1
+    assert value(after, "connectra_job_rows_processed_total", job_type="export_csv_file") == 4
+    assert value(after, "connectra_store_pool_connections", state="size") >= 1
+    assert value(after, "connectra_store_up") == 1
+    assert value(after, "connectra_index_up") == 1
+
+
+def test_rate_limit_rejections_per_key_hash(tmp_path: Path) -> None:
+    env = {"MAX_REQUESTS_PER_MINUTE": "2"}
+    with running_server(tmp_path / "data", env, key="first-key,second-key") as server:
+        for _ in range(3):
+            httpx.post(f"{server.base}/contacts/count", json={}, headers={"X-API-Key": "first-key"})
+        # The bucket of first-key is empty, the scrape goes with the second key.
+        response = httpx.get(f"{server.base}/metrics", headers={"X-API-Key": "second-key"})
+    assert response.status_code == 200
+    assert "first-key" not in response.text
+    key_id = hashlib.sha256(b"first-key").hexdigest()[:12]
+    assert value(parse(response.text), "connectra_rate_limited_total", key_id=key_id) == 1
+
+
+def test_public_metrics(tmp_path: Path) -> None:
+    with running_server(tmp_path / "data", {"METRICS_PUBLIC": "true"}) as server:
+        response = httpx.get(f"{server.base}/metrics")
+        assert response.status_code == 200
+        assert "connectra_index_documents" in response.text
+        # Everything else still needs the key.
+        assert httpx.post(f"{server.base}/contacts/count", json={}).status_code == 401
