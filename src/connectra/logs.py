@@ -43,7 +43,9 @@ class JsonFormatter(logging.Formatter):
 
 class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        pairs = " ".join(f"{key}={value}" for key, value in _fields(record).items())
+        pairs = " ".join(
+            f"{key}={'-' if value is None else value}" for key, value in _fields(record).items()
+        )
         text = f"{_time(record)} {record.levelname} {record.name}: {record.getMessage()}"
         text = f"{text} {pairs}" if pairs else text
         if record.exc_info:
