@@ -4,6 +4,9 @@ guards it unless METRICS_PUBLIC; rate-limit rejections are counted per key hash.
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -136,3 +139,40 @@ def test_public_metrics(tmp_path: Path) -> None:
         assert "connectra_index_documents" in response.text
         # Everything else still needs the key.
         assert httpx.post(f"{server.base}/contacts/count", json={}).status_code == 401
+
+
+def test_one_scrape_adds_up_the_processes_of_a_host(tmp_path: Path) -> None:
+    """`connectra api` and `connectra indexer` sharing PROMETHEUS_MULTIPROC_DIR: the API's
+    scrape shows the indexer's batches, recorded in the other process."""
+    shared = tmp_path / "prometheus"
+    shared.mkdir()
+    data_dir = tmp_path / "data"
+    env = {"PROMETHEUS_MULTIPROC_DIR": str(shared)}
+    with running_server(data_dir, env, command="api") as server:
+        indexer_env = {k: v for k, v in os.environ.items() if not k.startswith("CONNECTRA_")}
+        indexer_env.update(env, CONNECTRA_DATA_DIR=str(data_dir), API_KEY=server.key)
+        indexer = subprocess.Popen(
+            [sys.executable, "-m", "connectra", "indexer"],
+            env=indexer_env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            with server.client() as client:
+                for i in range(3):
+                    assert client.post("/contacts/create", json=_contact(i)).status_code in (
+                        200,
+                        201,
+                    )
+                deadline = time.monotonic() + 60
+                while client.post("/contacts/count", json={}).json()["count"] != 3:
+                    assert time.monotonic() < deadline, "the indexer process never applied them"
+                    time.sleep(0.2)
+            samples = scrape(server)
+        finally:
+            indexer.terminate()
+            indexer.wait(timeout=30)
+    assert value(samples, "connectra_indexer_entries_total") >= 3
+    created = {"method": "POST", "route": "/contacts/create", "status": "201"}
+    assert value(samples, "connectra_http_requests_total", **created) == 3
+    assert value(samples, "connectra_index_documents", entity="contacts") == 3
