@@ -7,6 +7,7 @@ import shutil
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from tqdm import tqdm
 from connectra.errors import ConnectraError
 from connectra.index.base import SearchIndex
 from connectra.index.factory import open_index
+from connectra.limits import VERIFY_PAGE_SIZE
 from connectra.logs import configure_logging
 from connectra.model.fake import DemoData
 from connectra.model.fields import CONTACT, entity_for_service
@@ -30,6 +32,7 @@ from connectra.services import batch_upsert as batch_service
 from connectra.services import jobs as job_service
 from connectra.services import search as search_service
 from connectra.services import transfers
+from connectra.services import verify as verify_service
 from connectra.settings import Settings, load_settings
 from connectra.store import migrate
 from connectra.store.database import Store
@@ -40,6 +43,7 @@ from connectra.workers.runner import Kind
 from connectra.workers.setup import make_runner
 
 FC = TypeVar("FC", bound=Callable[..., Any])
+PROGRESS_LINE_SECONDS = 5.0  # without a terminal, progress is a line this often
 
 
 def _env_option(*decls: str, envvar: str, **kwargs: Any) -> Callable[[FC], FC]:
@@ -310,6 +314,71 @@ def reindex(data_dir: Path | None, database_url: str | None, entities: tuple[str
             click.echo(f"reindexed {written} {entity.plural}")
     finally:
         index.close()
+
+
+def _verify_progress(bar: tqdm[Any], total: int) -> Callable[[verify_service.Report], None]:
+    """A bar on a terminal, else a line every few seconds (and one at the end)."""
+    last = time.monotonic()
+
+    def show(report: verify_service.Report) -> None:
+        nonlocal last
+        counts = f"missing={report.missing} extra={report.extra} stale={report.stale}"
+        if not bar.disable:
+            bar.n = report.rows
+            bar.set_postfix_str(counts)
+            return
+        if time.monotonic() - last >= PROGRESS_LINE_SECONDS or report.rows >= total:
+            last = time.monotonic()
+            name = report.entity.plural
+            click.echo(f"{name}: {report.rows}/{total} rows checked, {counts}", err=True)
+
+    return show
+
+
+@cli.command()
+@_store_options
+@_env_option(
+    "--repair",
+    envvar="CONNECTRA_VERIFY_REPAIR",
+    is_flag=True,
+    help="Queue every difference to the index outbox (the indexer then rewrites or deletes).",
+)
+@_env_option(
+    "--page-size",
+    envvar="CONNECTRA_VERIFY_PAGE_SIZE",
+    type=click.IntRange(min=1),
+    default=VERIFY_PAGE_SIZE,
+    show_default=True,
+    help="Uuids read per page on each side (memory stays bounded by it).",
+)
+@click.argument("entities", nargs=-1, type=click.Choice(["contacts", "companies"]))
+def verify(data_dir: Path | None, database_url: str | None, repair: bool, page_size: int,
+           entities: tuple[str, ...]) -> None:  # fmt: skip
+    """Compare the store's live rows with the index (missing, extra, stale documents); exits 1
+    when differences are found and not repaired."""
+    settings = _settings(data_dir, database_url)
+    store = _migrated_store(settings)
+    index = open_index(settings.search_url())
+    found = 0
+    try:
+        for name in entities or ("companies", "contacts"):
+            entity = entity_for_service(name)
+            total = search_service.count_stored(store, entity)
+            with tqdm(total=total, unit="row", desc=entity.plural, disable=None) as bar:
+                progress = _verify_progress(bar, total)
+                report = verify_service.verify(store, index, entity, repair=repair,
+                                               page=page_size, progress=progress)  # fmt: skip
+            queued = f"; {report.queued} queued for the indexer" if repair else ""
+            click.echo(
+                f"{entity.plural}: {report.rows} rows, {report.documents} documents: "
+                f"{report.missing} missing, {report.extra} extra, {report.stale} stale{queued}"
+            )
+            found += report.differences
+    finally:
+        index.close()
+        store.dispose()
+    if found and not repair:
+        sys.exit(1)
 
 
 @cli.group()

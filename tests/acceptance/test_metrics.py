@@ -105,6 +105,10 @@ def test_values_move_with_requests_writes_and_jobs(server: Server) -> None:
         assert time.monotonic() < deadline, "store rows never reached 4"
         time.sleep(0.5)
         after = scrape(server)
+    # /health shows the same counts side by side.
+    counts = httpx.get(f"{server.base}/health").json()["counts"]
+    assert counts["contacts"] == {"store": 4, "index": 4}
+    assert counts["companies"] == {"store": 0, "index": 0}
     assert value(after, "connectra_indexer_entries_total") > value(
         before, "connectra_indexer_entries_total"
     )
