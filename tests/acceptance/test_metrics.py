@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import shutil
 import subprocess
 import sys
 import time
@@ -13,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.acceptance.server import Server, running_server
@@ -180,3 +183,38 @@ def test_one_scrape_adds_up_the_processes_of_a_host(tmp_path: Path) -> None:
     created = {"method": "POST", "route": "/contacts/create", "status": "201"}
     assert value(samples, "connectra_http_requests_total", **created) == 3
     assert value(samples, "connectra_index_documents", entity="contacts") == 3
+
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "prometheus"
+SUFFIXES = {"counter": ("_total",), "histogram": ("_bucket", "_count", "_sum")}
+
+
+def _rule_metrics() -> set[str]:
+    rules = yaml.safe_load((DEPLOY / "connectra-alerts.yml").read_text())
+    exprs = [rule["expr"] for group in rules["groups"] for rule in group["rules"]]
+    assert len(exprs) >= 8
+    return {name for expr in exprs for name in re.findall(r"\bconnectra_[a-z_]+\b", expr)}
+
+
+def test_every_metric_of_the_alert_rules_is_exposed(server: Server) -> None:
+    with server.client() as client:
+        client.post("/contacts/count", json={})
+    response = httpx.get(f"{server.base}/metrics", headers={"X-API-Key": server.key})
+    exposed: set[str] = set()
+    for family in text_string_to_metric_families(response.text):
+        exposed.add(family.name)
+        exposed.update(family.name + suffix for suffix in SUFFIXES.get(family.type, ()))
+    named = _rule_metrics()
+    assert named >= {"connectra_outbox_oldest_age_seconds", "connectra_jobs"}
+    assert named - exposed == set()
+
+
+@pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool (Debian: prometheus) absent")
+def test_promtool_accepts_the_rules() -> None:
+    checked = subprocess.run(
+        ["promtool", "check", "rules", str(DEPLOY / "connectra-alerts.yml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
