@@ -121,6 +121,9 @@ def test_progress_is_reported_per_page(engines: tuple[Store, SearchIndex]) -> No
     seen: list[int] = []
     verify_service.verify(store, index, CONTACT, page=PAGE, progress=lambda r: seen.append(r.rows))
     assert seen == [*range(PAGE, CONTACTS, PAGE), CONTACTS]
+    seen.clear()
+    verify_service.verify(store, index, CONTACT, page=10, progress=lambda r: seen.append(r.rows))
+    assert seen == [10, 20, 30, 40, 50, 60]  # the end is a page end: reported once
 
 
 def _cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -112,7 +112,7 @@ def verify(
     progress: Callable[[Report], None] = lambda _report: None,
 ) -> Report:
     """Compare the entity's live rows with its documents (see the module docstring);
-    ``progress`` is called after every page of store rows and at the end."""
+    ``progress`` is called after every page of store rows and once at the end."""
     report = Report(entity)
     walk = _Walk(store, report, repair=repair, page=page)
     rows = _ordered(_store_stamps(store, entity, page), "store")
@@ -134,5 +134,6 @@ def verify(
             report.documents += 1
             document = next(documents, None)
     walk.flush()
-    progress(report)
+    if report.rows % page or not report.rows:  # else the last page just reported it
+        progress(report)
     return report
