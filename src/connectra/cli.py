@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 
 import click
 import orjson
-from tqdm import tqdm
 
+from connectra import console
 from connectra.errors import ConnectraError
 from connectra.index.base import SearchIndex
 from connectra.index.factory import open_index
@@ -39,11 +39,12 @@ from connectra.store.database import Store
 from connectra.workers.indexer import Indexer
 from connectra.workers.indexer import reindex as rebuild
 from connectra.workers.memory import MemoryLogger
+from connectra.workers.presence import IndexerPresence
 from connectra.workers.runner import Kind
 from connectra.workers.setup import make_runner
 
 FC = TypeVar("FC", bound=Callable[..., Any])
-PROGRESS_LINE_SECONDS = 5.0  # without a terminal, progress is a line this often
+INDEX_WAIT_POLL_SECONDS = 0.2
 
 
 def _env_option(*decls: str, envvar: str, **kwargs: Any) -> Callable[[FC], FC]:
@@ -195,10 +196,11 @@ def _run_server(
     settings = _settings(data_dir, database_url, connectra_host=host, connectra_port=port)
     engines = _engines(settings)
     keys = resolve_api_keys(settings)
+    key_file = settings.connectra_data_dir / KEY_FILE
     if keys.generated:
-        key_file = settings.connectra_data_dir / KEY_FILE
         click.echo(f"Generated API key (shown once, kept in {key_file}): {keys.generated}")
     indexer = Indexer(engines.store, engines.index) if with_indexer else None
+    presence = _announce_indexer(settings) if with_indexer else None
     wake = indexer.wake if indexer is not None else (lambda: None)
     runners = [
         make_runner(kind, settings, engines.store, engines.index, engines.objects, wake)
@@ -217,6 +219,9 @@ def _run_server(
     for worker in (indexer, *runners):
         if worker is not None:
             worker.start()
+    key_source = "from API_KEY" if settings.api_keys() else f"in {key_file.resolve()}"
+    click.echo(console.banner(settings, key_source))
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         with _operated(settings, engines.store, engines.index):
             uvicorn.run(
@@ -232,7 +237,24 @@ def _run_server(
             runner.stop()
         if indexer is not None:
             indexer.stop()
+        if presence is not None:
+            presence.release()
         engines.close()
+        click.echo("Connectra stopped: requests, job runners and the indexer are done")
+
+
+def _stop_on_sigterm(_signum: int, _frame: object) -> None:
+    """uvicorn handles SIGTERM (drains requests), then raises it again with the handler it found:
+    this one ends the process through the ``finally`` that stops the workers, not at once."""
+    raise SystemExit(0)
+
+
+def _announce_indexer(settings: Settings) -> IndexerPresence:
+    """Let the CLI's import/export on this data dir know an indexer runs here."""
+    presence = IndexerPresence(settings.connectra_data_dir)
+    if not presence.hold():
+        click.echo(f"warning: another indexer holds {presence.path}", err=True)
+    return presence
 
 
 @cli.command()
@@ -277,10 +299,12 @@ def seed(data_dir: Path | None, database_url: str | None, count: int, seed: int,
         click.echo(f"store already holds {existing} contacts; not seeding")
         return
     rows = DemoData(seed).rows(count)
-    with tqdm(total=count, unit="row", disable=None) as bar:
+    done = 0
+    with console.Progress("seed", count) as progress:
         while batch := list(islice(rows, settings.batch_size_for_insertion)):
             batch_service.batch_upsert(store, batch)
-            bar.update(len(batch))
+            done += len(batch)
+            progress.update(done)
     click.echo(f"seeded {count} demo contacts")
 
 
@@ -291,11 +315,13 @@ def indexer(data_dir: Path | None, database_url: str | None) -> None:
     settings = _settings(data_dir, database_url)
     store = _migrated_store(settings)
     index = open_index(settings.search_url())
+    presence = _announce_indexer(settings)
     click.echo("indexer running; Ctrl-C to stop")
     try:
         with _operated(settings, store, index):
             Indexer(store, index).run_forever()
     finally:
+        presence.release()
         index.close()
 
 
@@ -314,25 +340,6 @@ def reindex(data_dir: Path | None, database_url: str | None, entities: tuple[str
             click.echo(f"reindexed {written} {entity.plural}")
     finally:
         index.close()
-
-
-def _verify_progress(bar: tqdm[Any], total: int) -> Callable[[verify_service.Report], None]:
-    """A bar on a terminal, else a line every few seconds (and one at the end)."""
-    last = time.monotonic()
-
-    def show(report: verify_service.Report) -> None:
-        nonlocal last
-        counts = f"missing={report.missing} extra={report.extra} stale={report.stale}"
-        if not bar.disable:
-            bar.n = report.rows
-            bar.set_postfix_str(counts)
-            return
-        if time.monotonic() - last >= PROGRESS_LINE_SECONDS or report.rows >= total:
-            last = time.monotonic()
-            name = report.entity.plural
-            click.echo(f"{name}: {report.rows}/{total} rows checked, {counts}", err=True)
-
-    return show
 
 
 @cli.command()
@@ -364,10 +371,11 @@ def verify(data_dir: Path | None, database_url: str | None, repair: bool, page_s
         for name in entities or ("companies", "contacts"):
             entity = entity_for_service(name)
             total = search_service.count_stored(store, entity)
-            with tqdm(total=total, unit="row", desc=entity.plural, disable=None) as bar:
-                progress = _verify_progress(bar, total)
-                report = verify_service.verify(store, index, entity, repair=repair,
-                                               page=page_size, progress=progress)  # fmt: skip
+            with console.Progress(entity.plural, total) as progress:
+                report = verify_service.verify(
+                    store, index, entity, repair=repair, page=page_size,
+                    progress=lambda walked: progress.update(walked.rows),
+                )  # fmt: skip
             queued = f"; {report.queued} queued for the indexer" if repair else ""
             click.echo(
                 f"{entity.plural}: {report.rows} rows, {report.documents} documents: "
@@ -417,18 +425,18 @@ def jobs_retry(data_dir: Path | None, database_url: str | None) -> None:
 
 def _run_job_here(engines: Engines, settings: Settings, job_type: str, data: dict[str, Any],
                   total: int | None = None) -> dict[str, Any]:  # fmt: skip
-    """Create a job and run it in this process, with a progress bar fed by its saved progress
-    (the total is the job's own when it records one)."""
+    """Create a job and run it in this process, with progress fed by its saved progress (the
+    total is the job's own when it records one)."""
     job = job_service.submit(engines.store, job_service.NewJob(job_type, data, 0))
+    click.echo(f"job {job['uuid']} ({job_type})")
     runner = make_runner("first_time", settings, engines.store, engines.index, engines.objects)
-    with tqdm(total=total, unit="row", disable=None) as bar:
+    with console.Progress(job_type, total) as progress:
         worker = threading.Thread(target=runner.run_one, kwargs={"uuid": job["uuid"]})
         worker.start()
         while worker.is_alive():
             worker.join(0.5)
             rows, known = job_service.progress_rows(job_service.get_job(engines.store, job["uuid"]))
-            bar.n, bar.total = rows, known if known is not None else bar.total
-            bar.refresh()
+            progress.update(rows, known)
     finished = job_service.get_job(engines.store, job["uuid"])
     if finished["status"] != job_service.COMPLETED:
         errors = finished["job_response"].get("runtime_errors", [])
@@ -440,16 +448,40 @@ def _run_job_here(engines: Engines, settings: Settings, job_type: str, data: dic
 @_store_options
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_cmd(data_dir: Path | None, database_url: str | None, path: Path) -> None:
-    """Import a CSV file (the contract's import columns) as an insert_csv_file job."""
+    """Import a CSV file (columns: docs/csv.md) as an insert_csv_file job."""
     settings = _settings(data_dir, database_url)
     engines = _engines(settings)
     with path.open("rb") as source:
         key = transfers.store_file(engines.objects, settings, source, path.name)
     lines = sum(1 for _ in path.open("rb")) - 1
     job = _run_job_here(engines, settings, "insert_csv_file", {"s3_key": key}, lines)
-    click.echo(job["job_response"].get("messages", "done"))
-    Indexer(engines.store, engines.index).drain()
+    for line in console.rejected_rows(job["job_response"].get("row_errors", [])):
+        click.echo(line)
+    click.echo(f"job {job['uuid']}: {job['job_response'].get('messages', 'done')}")
+    if _server_indexes(settings):
+        click.echo("the running server indexes the rows (GET /health shows indexer.pending)")
+    else:
+        Indexer(engines.store, engines.index).drain()
     engines.close()
+
+
+def _server_indexes(settings: Settings) -> bool:
+    """Whether a server's indexer runs on this data dir: then it applies our outbox entries,
+    and this process keeps off the index (its writer lock is the server's)."""
+    return IndexerPresence(settings.connectra_data_dir).running_elsewhere()
+
+
+def _index_caught_up(engines: Engines, settings: Settings) -> None:
+    """Before an export: everything stored is searchable (indexed here, or by the running
+    server's indexer when there is one)."""
+    if not _server_indexes(settings):
+        Indexer(engines.store, engines.index).drain()
+        return
+    waiter = Indexer(engines.store, engines.index)  # only asked for the outbox lag
+    if pending := waiter.lag()["pending"]:
+        click.echo(f"waiting for the running server to index {pending} pending changes")
+    while waiter.lag()["pending"]:
+        time.sleep(INDEX_WAIT_POLL_SECONDS)
 
 
 @cli.command("export")
@@ -485,7 +517,7 @@ def export_cmd(data_dir: Path | None, database_url: str | None, vql_path: Path, 
     """Export the records a VQL query matches to a CSV file (an export_csv_file job)."""
     settings = _settings(data_dir, database_url)
     engines = _engines(settings)
-    Indexer(engines.store, engines.index).drain()
+    _index_caught_up(engines, settings)
     vql = orjson.loads(vql_path.read_bytes())
     job = _run_job_here(engines, settings, "export_csv_file", {"service": service, "vql": vql})
     key = job["job_response"]["s3_key"]
@@ -499,7 +531,7 @@ def export_cmd(data_dir: Path | None, database_url: str | None, vql_path: Path, 
 @_env_option("--host", envvar="GATEWAY_HOST", default=None, help="Bind address [127.0.0.1].")
 @_env_option("--port", envvar="GATEWAY_PORT", type=int, default=None, help="Port [8080].")
 def gateway(host: str | None, port: int | None) -> None:
-    """The consumer API of CONTRACT.md §g over a Connectra server (CONNECTRA_BASE_URL,
+    """The consumer back end over a Connectra server (CONNECTRA_BASE_URL,
     CONNECTRA_API_KEY, CONNECTRA_TIMEOUT); callers authenticate with GATEWAY_API_KEYS."""
     import uvicorn
 

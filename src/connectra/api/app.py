@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
+from fastapi_offline import FastAPIOffline
 from starlette.middleware.gzip import GZipMiddleware
 
 from connectra import __version__
@@ -19,6 +18,7 @@ from connectra.api.middleware import (
     BodyLimitMiddleware,
     PreflightCORSMiddleware,
 )
+from connectra.api.openapi import DOCS_OPTIONS, install_openapi
 from connectra.api.ratelimit import RateLimiter
 from connectra.api.request_log import RequestLogMiddleware
 from connectra.api.routes import common, filters, health, jobs, reads, writes
@@ -30,7 +30,6 @@ from connectra.model.fields import COMPANY, CONTACT
 from connectra.objects.base import ObjectStore
 from connectra.settings import Settings
 from connectra.store.database import Store
-from connectra.vql.models import VQLRequest
 from connectra.vql.validate import json_path
 from connectra.workers.indexer import Indexer
 
@@ -43,7 +42,8 @@ CORS_HEADERS = [
     "X-API-Key",
 ]
 DESCRIPTION = """
-B2B contact and company data. Every route except `/health` needs an `X-API-Key` header.
+B2B contact and company data. Every route except `/health` needs an `X-API-Key` header: press
+**Authorize**, paste the key (printed at first start, kept in `data/api_key`), then "Try it out".
 List endpoints take a VQL body (see the examples on `POST /contacts`); responses omit empty keys.
 """
 
@@ -69,7 +69,9 @@ def create_app(
     indexer: Indexer | None = None,
     objects: ObjectStore | None = None,
 ) -> FastAPI:
-    app = FastAPI(title="Connectra", version=__version__, description=DESCRIPTION)
+    app = FastAPIOffline(
+        title="Connectra", version=__version__, description=DESCRIPTION, **DOCS_OPTIONS
+    )
     app.state.settings = settings
     app.state.store = store
     app.state.index = index
@@ -109,23 +111,5 @@ def create_app(
     if settings.metrics_public:
         app.add_middleware(MetricsEndpoint, store=store, index=index)
     app.add_middleware(RequestLogMiddleware, keys=list(api_keys), store=store)
-    _document_vql_schema(app)
+    install_openapi(app)
     return app
-
-
-def _document_vql_schema(app: FastAPI) -> None:
-    """VQL routes parse their body themselves; publish its schema for the routes' $ref."""
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = get_openapi(
-                title=app.title, version=app.version, description=app.description, routes=app.routes
-            )
-            vql = VQLRequest.model_json_schema(ref_template="#/components/schemas/{model}")
-            components = schema.setdefault("components", {}).setdefault("schemas", {})
-            components.update(vql.pop("$defs", {}))
-            components["VQLRequest"] = vql
-            app.openapi_schema = schema
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

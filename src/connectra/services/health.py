@@ -30,6 +30,8 @@ class Lagging(Protocol):
 
     def lag(self) -> dict[str, Any]: ...
 
+    def caught_up(self) -> bool: ...
+
 
 @dataclass(frozen=True, slots=True)
 class OutboxState:
@@ -112,13 +114,18 @@ def _side_by_side(store: Store, index: dict[str, Any]) -> dict[str, Any]:
 def report(
     store: Store, index: SearchIndex, indexer: Lagging | None
 ) -> tuple[bool, dict[str, Any]]:
-    """(every part ok, the body): ``status`` is ``ok`` or ``degraded``."""
+    """(ready to serve, the body): ``status`` is ``degraded`` when the store or the index fails,
+    ``starting`` while the in-process indexer has not yet caught up with the store since the
+    start (a search could miss stored rows), else ``ok``."""
     body: dict[str, Any] = {"store": store.ping(), "index": _index(index)}
     body["counts"] = _side_by_side(store, body["index"]) if body["store"]["ok"] else {}
+    starting = False
     if indexer is not None:
+        starting = not indexer.caught_up()
         try:
             body["indexer"] = indexer.lag()
         except sa.exc.SQLAlchemyError as exc:
             body["indexer"] = {"ok": False, "error": type(exc).__name__}
-    ok = bool(body["store"]["ok"] and body["index"]["ok"])
-    return ok, {"status": "ok" if ok else "degraded", **body}
+    if not (body["store"]["ok"] and body["index"]["ok"]):
+        return False, {"status": "degraded", **body}
+    return not starting, {"status": "starting" if starting else "ok", **body}

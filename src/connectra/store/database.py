@@ -11,14 +11,19 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import QueuePool
 
 from connectra.store.engine import DEFAULT_POOL, WRITE_OPTION, make_engine
+from connectra.store.job_signals import Doorbell
 from connectra.store.migrate import current_revision
 
 
 class Store:
-    """Owns the engine; services receive it and open one transaction per request or batch."""
+    """Owns the engine; services receive it and open one transaction per request or batch.
+
+    ``job_bell`` is rung after a job commits, waking this process's job runners at once.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.job_bell = Doorbell()
 
     @classmethod
     def from_url(

@@ -108,6 +108,12 @@ class Indexer:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.last_error: str | None = None
+        self._caught_up = threading.Event()
+
+    def caught_up(self) -> bool:
+        """Whether the index has caught up with the store since this indexer started (a pass
+        found nothing due and the last batch succeeded); /health says ``starting`` until then."""
+        return self._caught_up.is_set()
 
     def wake(self) -> None:
         """Called after a write commits, so that it becomes searchable without a poll delay."""
@@ -166,6 +172,8 @@ class Indexer:
                 log.exception("indexer pass failed")
                 handled = 0
             if not handled:
+                if self.last_error is None:
+                    self._caught_up.set()
                 self._wake.wait(self.idle_seconds)
                 self._wake.clear()
 
