@@ -36,7 +36,7 @@ from connectra.services import verify as verify_service
 from connectra.settings import Settings, load_settings
 from connectra.store import migrate
 from connectra.store.database import Store
-from connectra.workers.indexer import Indexer
+from connectra.workers.indexer import Indexer, discard_outdated, rebuild_outdated
 from connectra.workers.indexer import reindex as rebuild
 from connectra.workers.memory import MemoryLogger
 from connectra.workers.presence import IndexerPresence
@@ -100,6 +100,11 @@ def _migrated_store(settings: Settings) -> Store:
     )
     migrate.upgrade(store.engine)
     return store
+
+
+def _rebuild_outdated(store: Store, index: SearchIndex) -> None:
+    for entity, written in rebuild_outdated(store, index):
+        click.echo(f"rebuilt the outdated {entity.plural} index: {written} documents", err=True)
 
 
 @contextmanager
@@ -199,6 +204,8 @@ def _run_server(
     key_file = settings.connectra_data_dir / KEY_FILE
     if keys.generated:
         click.echo(f"Generated API key (shown once, kept in {key_file}): {keys.generated}")
+    if with_indexer:
+        _rebuild_outdated(engines.store, engines.index)
     indexer = Indexer(engines.store, engines.index) if with_indexer else None
     presence = _announce_indexer(settings) if with_indexer else None
     wake = indexer.wake if indexer is not None else (lambda: None)
@@ -316,6 +323,7 @@ def indexer(data_dir: Path | None, database_url: str | None) -> None:
     store = _migrated_store(settings)
     index = open_index(settings.search_url())
     presence = _announce_indexer(settings)
+    _rebuild_outdated(store, index)
     click.echo("indexer running; Ctrl-C to stop")
     try:
         with _operated(settings, store, index):
@@ -336,6 +344,7 @@ def reindex(data_dir: Path | None, database_url: str | None, entities: tuple[str
     try:
         for name in entities or ("companies", "contacts"):
             entity = entity_for_service(name)
+            discard_outdated(index, entity)
             written = rebuild(store, index, entity)
             click.echo(f"reindexed {written} {entity.plural}")
     finally:

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import tantivy
 
+from connectra.errors import IndexOutdated
 from connectra.index.base import SearchIndex
 from connectra.index.documents import build_document
 from connectra.index.memory import MemoryIndex
@@ -28,7 +30,7 @@ from connectra.store import migrate, outbox
 from connectra.store.database import Store
 from connectra.store.tables import contacts, index_outbox
 from connectra.vql.ast import Query
-from connectra.workers.indexer import Indexer
+from connectra.workers.indexer import Indexer, rebuild_outdated
 from tests.conftest import create_database, drop_database, pg_url
 from tests.opensearch import delete_prefix, fresh_url
 
@@ -159,6 +161,38 @@ def test_cli_prints_counts_and_repairs(tmp_path: Path) -> None:
         assert _queued(store) == set(faults.values())
         with store.read() as conn:
             assert outbox.pending_count(conn) == 3
+    finally:
+        index.close()
+        store.dispose()
+
+
+def _outdated_index(root: Path) -> None:
+    """Directories as an older Connectra left them: a tantivy index with another schema."""
+    for plural in ("companies", "contacts"):
+        builder = tantivy.SchemaBuilder()
+        builder.add_text_field("uuid", stored=True, tokenizer_name="raw")
+        (root / plural).mkdir(parents=True)
+        old = tantivy.Index(builder.build(), path=str(root / plural))
+        writer = old.writer(heap_size=15_000_000, num_threads=1)
+        writer.add_document(tantivy.Document(uuid="0e6e1c6e-6d6b-4b8e-9d0a-000000000001"))
+        writer.commit()
+        writer.wait_merging_threads()
+
+
+def test_an_outdated_embedded_index_is_rebuilt_at_the_writers_start(tmp_path: Path) -> None:
+    store = Store.from_url(f"sqlite:///{tmp_path}/connectra.db")
+    migrate.upgrade(store.engine)
+    with store.write() as conn:
+        result = upsert_csv_rows(conn, list(DemoData(5).rows(CONTACTS)))
+    _outdated_index(tmp_path / "index")
+    index = TantivyIndex(tmp_path / "index", writer_heap=15_000_000)
+    try:
+        with pytest.raises(IndexOutdated, match="another version of Connectra"):
+            index.count(CONTACT, Query())
+        rebuilt = {entity.plural: n for entity, n in rebuild_outdated(store, index)}
+        assert rebuilt == {"contacts": CONTACTS, "companies": len(result.company_uuids)}
+        assert verify_service.verify(store, index, CONTACT).differences == 0
+        assert rebuild_outdated(store, index) == []  # nothing outdated any more
     finally:
         index.close()
         store.dispose()

@@ -13,12 +13,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from connectra.errors import IndexOutdated
 from connectra.index.base import SearchIndex, write_version
 from connectra.index.documents import build_document
+from connectra.index.tantivy import TantivyIndex
 from connectra.instruments import instruments
-from connectra.model.fields import COMPANY, CONTACT, Entity
+from connectra.model.fields import COMPANY, CONTACT, ENTITIES, Entity
 from connectra.store import entities, outbox
 from connectra.store.database import Store
+from connectra.vql.ast import Query
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +87,30 @@ def _live_documents(store: Store, entity: Entity, batch: int) -> Iterator[list[d
 def reindex(store: Store, index: SearchIndex, entity: Entity, batch: int = 10_000) -> int:
     """Rebuild one entity's index from the store; returns the number of documents written."""
     return index.rebuild(entity, _live_documents(store, entity, batch))
+
+
+def discard_outdated(index: SearchIndex, entity: Entity) -> bool:
+    """Delete an embedded entity index written with another schema (it cannot be opened);
+    whether there was one."""
+    if not isinstance(index, TantivyIndex):
+        return False
+    try:
+        index.count(entity, Query())
+    except IndexOutdated as exc:
+        log.warning("%s: rebuilding %s from the store", exc, entity.plural)
+        index.discard(entity)
+        return True
+    return False
+
+
+def rebuild_outdated(store: Store, index: SearchIndex) -> list[tuple[Entity, int]]:
+    """At the index writer's start: rebuild every outdated embedded entity index from the store
+    (searches on it would fail until then anyway); the rebuilt ones and their documents."""
+    return [
+        (entity, reindex(store, index, entity))
+        for entity in ENTITIES.values()
+        if discard_outdated(index, entity)
+    ]
 
 
 class Indexer:

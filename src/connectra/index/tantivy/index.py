@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -81,6 +82,14 @@ class TantivyIndex:
             writer.delete_all_documents()
             writer.commit()
         index.index.reload()
+
+    def discard(self, entity: Entity) -> None:
+        """Delete an entity's directory that cannot be opened (``IndexOutdated``), so that a
+        rebuild starts afresh."""
+        with self._lock:
+            if entity.name in self._indexes:
+                raise ValueError(f"the {entity.plural} index is open: it is not outdated")
+            shutil.rmtree(self.root / entity.plural, ignore_errors=True)
 
     def close(self) -> None:
         with self._lock:
