@@ -135,6 +135,7 @@ def test_api_gateway_v1_events(seeded: str) -> None:
 def test_api_gateway_v2_events(seeded: str) -> None:
     found = lambda_handler.handler(_v2("GET", f"/contacts/{seeded}"), CONTEXT)
     assert found["statusCode"] == 200, found["body"]
+    assert found["headers"]["x-request-id"] == "req-v2"  # API Gateway's id, none was sent
     assert _json(found)["data"]["uuid"] == seeded
 
     listed = lambda_handler.handler(_v2("GET", "/contacts/filters"), CONTEXT)

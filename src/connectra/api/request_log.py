@@ -44,9 +44,13 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 def request_id(scope: Scope) -> str:
-    """The caller's ``X-Request-ID`` when acceptable, else a new one."""
+    """The caller's ``X-Request-ID`` when acceptable, else API Gateway's id of the request (in
+    Lambda), else a new one."""
     given = _header(scope, b"x-request-id")
-    return given if given and _ACCEPTED_ID.match(given) else uuid.uuid4().hex
+    if given and _ACCEPTED_ID.match(given):
+        return given
+    gateway = scope.get("aws.event", {}).get("requestContext", {}).get("requestId")
+    return gateway if isinstance(gateway, str) and _ACCEPTED_ID.match(gateway) else uuid.uuid4().hex
 
 
 def route_template(scope: Scope) -> str:
