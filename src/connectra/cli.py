@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -21,6 +22,8 @@ from connectra import console
 from connectra.errors import ConnectraError
 from connectra.index.base import SearchIndex
 from connectra.index.factory import open_index
+from connectra.limits import VERIFY_PAGE_SIZE
+from connectra.logs import configure_logging
 from connectra.model.fake import DemoData
 from connectra.model.fields import CONTACT, entity_for_service
 from connectra.objects.base import ObjectStore
@@ -29,11 +32,13 @@ from connectra.services import batch_upsert as batch_service
 from connectra.services import jobs as job_service
 from connectra.services import search as search_service
 from connectra.services import transfers
+from connectra.services import verify as verify_service
 from connectra.settings import Settings, load_settings
 from connectra.store import migrate
 from connectra.store.database import Store
-from connectra.workers.indexer import Indexer
+from connectra.workers.indexer import Indexer, discard_outdated, rebuild_outdated
 from connectra.workers.indexer import reindex as rebuild
+from connectra.workers.memory import MemoryLogger
 from connectra.workers.presence import IndexerPresence
 from connectra.workers.runner import Kind
 from connectra.workers.setup import make_runner
@@ -90,9 +95,31 @@ def _engines(settings: Settings) -> Engines:
 
 
 def _migrated_store(settings: Settings) -> Store:
-    store = Store.from_url(settings.database_url(), echo=settings.pg_db_debug)
+    store = Store.from_url(
+        settings.database_url(), echo=settings.pg_db_debug, pool=settings.pool_limits()
+    )
     migrate.upgrade(store.engine)
     return store
+
+
+def _rebuild_outdated(store: Store, index: SearchIndex) -> None:
+    for entity, written in rebuild_outdated(store, index):
+        click.echo(f"rebuilt the outdated {entity.plural} index: {written} documents", err=True)
+
+
+@contextmanager
+def _operated(settings: Settings, store: Store, index: SearchIndex) -> Iterator[None]:
+    """A long-running process: logs in LOG_FORMAT, and the memory log when it is on."""
+    configure_logging(settings.log_style())
+    interval = settings.memory_log_seconds()
+    memory = MemoryLogger(store, index, interval) if interval > 0 else None
+    if memory is not None:
+        memory.start()
+    try:
+        yield
+    finally:
+        if memory is not None:
+            memory.stop()
 
 
 @click.group()
@@ -154,6 +181,9 @@ def api(
     _run_server(data_dir, database_url, host, port, with_indexer=False)
 
 
+cli.add_command(api, "api-server")  # the contract's name for it
+
+
 def _run_server(
     data_dir: Path | None,
     database_url: str | None,
@@ -174,6 +204,8 @@ def _run_server(
     key_file = settings.connectra_data_dir / KEY_FILE
     if keys.generated:
         click.echo(f"Generated API key (shown once, kept in {key_file}): {keys.generated}")
+    if with_indexer:
+        _rebuild_outdated(engines.store, engines.index)
     indexer = Indexer(engines.store, engines.index) if with_indexer else None
     presence = _announce_indexer(settings) if with_indexer else None
     wake = indexer.wake if indexer is not None else (lambda: None)
@@ -198,13 +230,15 @@ def _run_server(
     click.echo(console.banner(settings, key_source))
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
-        uvicorn.run(
-            app,
-            host=settings.connectra_host,
-            port=settings.connectra_port,
-            access_log=False,
-            log_level="warning",
-        )
+        with _operated(settings, engines.store, engines.index):
+            uvicorn.run(
+                app,
+                host=settings.connectra_host,
+                port=settings.connectra_port,
+                access_log=False,  # the request log (connectra.api.request_log) replaces it
+                log_level="warning",
+                log_config=None,  # uvicorn's own records go through our handler and format
+            )
     finally:
         for runner in runners:
             runner.stop()
@@ -289,9 +323,11 @@ def indexer(data_dir: Path | None, database_url: str | None) -> None:
     store = _migrated_store(settings)
     index = open_index(settings.search_url())
     presence = _announce_indexer(settings)
+    _rebuild_outdated(store, index)
     click.echo("indexer running; Ctrl-C to stop")
     try:
-        Indexer(store, index).run_forever()
+        with _operated(settings, store, index):
+            Indexer(store, index).run_forever()
     finally:
         presence.release()
         index.close()
@@ -308,10 +344,58 @@ def reindex(data_dir: Path | None, database_url: str | None, entities: tuple[str
     try:
         for name in entities or ("companies", "contacts"):
             entity = entity_for_service(name)
+            discard_outdated(index, entity)
             written = rebuild(store, index, entity)
             click.echo(f"reindexed {written} {entity.plural}")
     finally:
         index.close()
+
+
+@cli.command()
+@_store_options
+@_env_option(
+    "--repair",
+    envvar="CONNECTRA_VERIFY_REPAIR",
+    is_flag=True,
+    help="Queue every difference to the index outbox (the indexer then rewrites or deletes).",
+)
+@_env_option(
+    "--page-size",
+    envvar="CONNECTRA_VERIFY_PAGE_SIZE",
+    type=click.IntRange(min=1),
+    default=VERIFY_PAGE_SIZE,
+    show_default=True,
+    help="Uuids read per page on each side (memory stays bounded by it).",
+)
+@click.argument("entities", nargs=-1, type=click.Choice(["contacts", "companies"]))
+def verify(data_dir: Path | None, database_url: str | None, repair: bool, page_size: int,
+           entities: tuple[str, ...]) -> None:  # fmt: skip
+    """Compare the store's live rows with the index (missing, extra, stale documents); exits 1
+    when differences are found and not repaired."""
+    settings = _settings(data_dir, database_url)
+    store = _migrated_store(settings)
+    index = open_index(settings.search_url())
+    found = 0
+    try:
+        for name in entities or ("companies", "contacts"):
+            entity = entity_for_service(name)
+            total = search_service.count_stored(store, entity)
+            with console.Progress(entity.plural, total) as progress:
+                report = verify_service.verify(
+                    store, index, entity, repair=repair, page=page_size,
+                    progress=lambda walked: progress.update(walked.rows),
+                )  # fmt: skip
+            queued = f"; {report.queued} queued for the indexer" if repair else ""
+            click.echo(
+                f"{entity.plural}: {report.rows} rows, {report.documents} documents: "
+                f"{report.missing} missing, {report.extra} extra, {report.stale} stale{queued}"
+            )
+            found += report.differences
+    finally:
+        index.close()
+        store.dispose()
+    if found and not repair:
+        sys.exit(1)
 
 
 @cli.group()
@@ -328,7 +412,8 @@ def _run_jobs(kind: Kind, data_dir: Path | None, database_url: str | None) -> No
         signal.signal(signum, lambda *_: stop.set())
     runner.start()
     click.echo(f"{kind} runner started with {runner.workers} worker(s); SIGTERM to stop")
-    stop.wait()
+    with _operated(settings, engines.store, engines.index):
+        stop.wait()
     runner.stop()
     engines.close()
 
@@ -495,10 +580,32 @@ def bench(args: tuple[str, ...]) -> None:
     sys.exit(done.returncode)
 
 
+@cli.command("run")
+def run_cmd() -> None:
+    """Run the command in RUN_COMMAND (a container's entry point).
+
+    For example `api-server`, `serve`, `indexer`, `jobs first_time`, `jobs retry`, `migrate`,
+    `verify --repair`; `help` lists the commands. A bare `connectra` with RUN_COMMAND set does
+    the same.
+    """
+    settings = load_settings()
+    words = shlex.split(settings.run_command)
+    if not words:
+        raise click.UsageError("RUN_COMMAND is not set (try RUN_COMMAND=api-server)")
+    if words[0] == "run":
+        raise click.UsageError("RUN_COMMAND=run would run itself")
+    cli.main(args=["--help"] if words == ["help"] else words, prog_name="connectra",
+             standalone_mode=False)  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: a ConnectraError prints its cause chain and exits non-zero."""
+    args = sys.argv[1:] if argv is None else argv
+    if not args:
+        settings = load_settings()
+        args = ["run"] if settings.run_command else args
     try:
-        cli.main(args=argv, prog_name="connectra", standalone_mode=False)
+        cli.main(args=args, prog_name="connectra", standalone_mode=False)
     except click.exceptions.Abort:
         sys.exit(130)
     except click.ClickException as exc:

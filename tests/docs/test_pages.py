@@ -28,7 +28,7 @@ _LINK = re.compile(r"\]\(([^)\s]+)\)")
 _ROW = re.compile(r"^\| `([A-Z0-9_]+)` \| ([^|]*) \|", re.M)
 SETTINGS_TABLE = "| variable | default | meaning |"
 SETTINGS_TABLE = "| variable | default | meaning |"
-_COMMAND_ROW = re.compile(r"^\| `connectra ([a-z_]+)(?: ([a-z_]+))?", re.M)
+_COMMAND_ROW = re.compile(r"^\| `connectra ([a-z_-]+)(?: ([a-z_]+))?", re.M)
 
 
 def _text(path: Path) -> str:

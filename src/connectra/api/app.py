@@ -12,6 +12,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from connectra import __version__
 from connectra.api.errors import error_response, install_error_handlers
+from connectra.api.metrics import MetricsEndpoint
 from connectra.api.middleware import (
     AuthRateLimitMiddleware,
     BodyLimitMiddleware,
@@ -19,6 +20,7 @@ from connectra.api.middleware import (
 )
 from connectra.api.openapi import DOCS_OPTIONS, install_openapi
 from connectra.api.ratelimit import RateLimiter
+from connectra.api.request_log import RequestLogMiddleware
 from connectra.api.routes import common, filters, health, jobs, reads, writes
 from connectra.api.routes.objects import objects_router
 from connectra.api.routes.ui import install_ui
@@ -93,6 +95,8 @@ def create_app(
     install_ui(app)
 
     # Added innermost first: CORS answers pre-flight before anything else runs.
+    if not settings.metrics_public:
+        app.add_middleware(MetricsEndpoint, store=store, index=index)
     app.add_middleware(AuthRateLimitMiddleware, keys=list(api_keys), limiter=limiter)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=500)
@@ -104,5 +108,8 @@ def create_app(
         expose_headers=["Content-Length", "Content-Type"],
         allow_credentials=False,
     )
+    if settings.metrics_public:
+        app.add_middleware(MetricsEndpoint, store=store, index=index)
+    app.add_middleware(RequestLogMiddleware, keys=list(api_keys), store=store)
     install_openapi(app)
     return app

@@ -14,6 +14,11 @@ Convert = Callable[[Any], Any]
 # (document field, source column, conversion) of one side of a document
 Plan = tuple[tuple[str, str, Convert], ...]
 
+# The row's updated_at (epoch microseconds) rides along in every document, outside the VQL field
+# catalogue (it is not searchable, CONTRACT.md §c.6): `connectra verify` compares it with the
+# store to find stale documents.
+UPDATED_AT = "updated_at"
+
 
 def _keyword(value: Any) -> Any:
     if isinstance(value, list):
@@ -86,6 +91,9 @@ def build_document(
     document: dict[str, Any] = {}
     _fill(document, _plans(entity)[0], row)
     document.update(copied if copied is not None else company_part(entity, company))
+    updated = row.get(UPDATED_AT)
+    if isinstance(updated, datetime):
+        document[UPDATED_AT] = epoch_micros(updated)
     return document
 
 

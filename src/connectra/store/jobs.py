@@ -209,3 +209,11 @@ def finish(
         updated_at=now,
         **values,
     )
+
+
+def counts(conn: sa.Connection) -> list[tuple[str, str, int]]:
+    """(job_type, status, number of jobs) for every pair that has jobs."""
+    stmt = sa.select(jobs.c.job_type, jobs.c.status, sa.func.count()).group_by(
+        jobs.c.job_type, jobs.c.status
+    )
+    return [(str(kind), str(status), int(n)) for kind, status, n in conn.execute(stmt)]

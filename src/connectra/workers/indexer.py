@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -12,11 +13,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from connectra.errors import IndexOutdated
 from connectra.index.base import SearchIndex, write_version
 from connectra.index.documents import build_documents
-from connectra.model.fields import COMPANY, CONTACT, Entity
+from connectra.index.tantivy import TantivyIndex
+from connectra.instruments import instruments
+from connectra.model.fields import COMPANY, CONTACT, ENTITIES, Entity
 from connectra.store import entities, outbox
 from connectra.store.database import Store
+from connectra.vql.ast import Query
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +86,30 @@ def reindex(store: Store, index: SearchIndex, entity: Entity, batch: int = 10_00
     return index.rebuild(entity, _live_documents(store, entity, batch))
 
 
+def discard_outdated(index: SearchIndex, entity: Entity) -> bool:
+    """Delete an embedded entity index written with another schema (it cannot be opened);
+    whether there was one."""
+    if not isinstance(index, TantivyIndex):
+        return False
+    try:
+        index.count(entity, Query())
+    except IndexOutdated as exc:
+        log.warning("%s: rebuilding %s from the store", exc, entity.plural)
+        index.discard(entity)
+        return True
+    return False
+
+
+def rebuild_outdated(store: Store, index: SearchIndex) -> list[tuple[Entity, int]]:
+    """At the index writer's start: rebuild every outdated embedded entity index from the store
+    (searches on it would fail until then anyway); the rebuilt ones and their documents."""
+    return [
+        (entity, reindex(store, index, entity))
+        for entity in ENTITIES.values()
+        if discard_outdated(index, entity)
+    ]
+
+
 class Indexer:
     """Drains the outbox into the index: one index commit per batch, failed batches retried
     with exponential backoff, entries removed only once applied (nothing is ever dropped)."""
@@ -129,11 +158,15 @@ class Indexer:
         # index keeps refusing is soon alone and holds nothing else back.
         batch = batch[: max(1, self.batch_size >> batch[0].attempts)]
         ids = [entry.id for entry in batch]
+        meters = instruments()
+        started = time.perf_counter()
         try:
             with self.store.read() as conn:
                 changes = collect_changes(conn, batch)
             apply_changes(self.index, changes)
         except Exception as exc:  # any failure: keep the entries and try again later
+            meters.indexer_batch_seconds.labels("failed").observe(time.perf_counter() - started)
+            meters.indexer_failures.inc()
             self.last_error = type(exc).__name__
             attempts = max(entry.attempts for entry in batch)
             delay = self._backoff(attempts)
@@ -144,6 +177,8 @@ class Indexer:
         self.last_error = None
         with self.store.write() as conn:
             outbox.remove(conn, ids)
+        meters.indexer_batch_seconds.labels("applied").observe(time.perf_counter() - started)
+        meters.indexer_entries.inc(len(ids))
         return len(ids)
 
     def _backoff(self, attempts: int) -> float:

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from connectra.index.base import Document
-from connectra.index.tantivy.schema import field_values, uuid_fields
+from connectra.index.tantivy.schema import field_values, row_fields
 from connectra.model.fields import Entity, IndexField
 
 
@@ -36,7 +36,7 @@ def encode_json(entity: Entity, documents: Sequence[Document]) -> list[str | Non
     encoded: list[str | None] = []
     for doc in documents:
         try:
-            parts = [orjson.dumps(uuid_fields(doc["uuid"]))[1:-1]]
+            parts = [orjson.dumps(row_fields(doc))[1:-1]]
             for field in fields:
                 value = doc.get(field.name)
                 if value is None:

@@ -18,6 +18,7 @@ from typing import Any
 import tantivy
 
 from connectra.index.base import Document
+from connectra.index.documents import UPDATED_AT
 from connectra.model.fields import Entity, FieldKind, IndexField
 from connectra.model.text import tokens
 
@@ -97,6 +98,7 @@ def build_schema(entity: Entity) -> Any:
             builder.add_integer_field(field.name, stored=True, indexed=True, fast=True)
     builder.add_integer_field(UUID_HI, indexed=True, fast=True)
     builder.add_integer_field(UUID_LO, indexed=True, fast=True)
+    builder.add_integer_field(UPDATED_AT, fast=True)  # read by `connectra verify` only
     return builder.build()
 
 
@@ -119,9 +121,15 @@ def field_values(field: IndexField, value: Any, out: dict[str, Any]) -> None:
         out[field.name] = value
 
 
-def uuid_fields(uuid: str) -> dict[str, int]:
-    halves = uuid_halves(uuid)
-    return {} if halves is None else {UUID_HI: halves[0], UUID_LO: halves[1]}
+def row_fields(doc: Document) -> dict[str, int]:
+    """The fields outside the catalogue: the uuid's halves and the row's updated_at."""
+    out: dict[str, int] = {}
+    halves = uuid_halves(doc["uuid"])
+    if halves is not None:
+        out[UUID_HI], out[UUID_LO] = halves
+    if doc.get(UPDATED_AT) is not None:
+        out[UPDATED_AT] = doc[UPDATED_AT]
+    return out
 
 
 def tantivy_fields(entity: Entity, doc: Document) -> dict[str, Any]:
@@ -131,5 +139,5 @@ def tantivy_fields(entity: Entity, doc: Document) -> dict[str, Any]:
         value = doc.get(field.name)
         if value is not None:
             field_values(field, value, out)
-    out.update(uuid_fields(doc["uuid"]))
+    out.update(row_fields(doc))
     return out
