@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from connectra.api.deps import IndexDep, StoreDep, VQLBody, json_response
+from connectra.api.paths import RECORD_PATH
 from connectra.api.schemas import (
     ERRORS,
     CountResponse,
@@ -122,7 +123,7 @@ def get_router(entity: Entity) -> APIRouter:
     router = APIRouter(prefix=f"/{entity.plural}", tags=[entity.plural], responses=ERRORS)
 
     @router.get(
-        "/{uuid}",
+        RECORD_PATH,
         response_model=RecordResponse,
         summary=f"Get one {entity.name} by uuid",
         responses={404: {"model": ErrorResponse, "description": "NOT_FOUND"}},

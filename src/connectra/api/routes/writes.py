@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from connectra.api.deps import JSONBody, StoreDep, json_response, wake_indexer
+from connectra.api.paths import RECORD_PATH
 from connectra.api.schemas import ERRORS, ErrorResponse, request_body
 from connectra.errors import PageSizeExceeded
 from connectra.limits import BATCH_UPSERT_MAX
@@ -98,13 +99,13 @@ def item_router(entity: Entity) -> APIRouter:
         404: {"model": ErrorResponse, "description": "NOT_FOUND"}
     }
 
-    @router.put("/{uuid}", openapi_extra=request_body(record_schema(entity)), responses=not_found)
+    @router.put(RECORD_PATH, openapi_extra=request_body(record_schema(entity)), responses=not_found)
     def update(uuid: str, body: JSONBody, store: StoreDep, request: Request) -> Response:
         record = writes.update(store, entity, uuid, body)
         wake_indexer(request)
         return json_response({"data": record, "success": True})
 
-    @router.delete("/{uuid}", responses=not_found)
+    @router.delete(RECORD_PATH, responses=not_found)
     def delete(uuid: str, store: StoreDep, request: Request) -> Response:
         writes.delete(store, entity, uuid)
         wake_indexer(request)

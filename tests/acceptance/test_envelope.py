@@ -1,0 +1,118 @@
+"""Every answer that is not a success is the contract's envelope (style A): unknown routes, wrong
+methods, a failing store and an unexpected exception included."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from connectra.api.app import create_app
+from connectra.api.ratelimit import MemoryRateLimiter
+from connectra.index.factory import open_index
+from connectra.settings import Settings
+from connectra.store import migrate
+from connectra.store.database import Store
+from tests.acceptance.server import Server, assert_error, running_server
+from tests.conftest import create_database, drop_database, pg_url
+
+SECRET = "hunter2-do-not-show"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Server, str]]:
+    """A fresh server per test (tests here break its store) and its database URL."""
+    data_dir = tmp_path / "data"
+    env: dict[str, str] = {}
+    database = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{data_dir}/connectra.db"
+    else:
+        database = create_database(request.getfixturevalue("pg_admin"))
+        url = env["CONNECTRA_DATABASE_URL"] = pg_url(database)
+    try:
+        with running_server(data_dir, env) as server:
+            yield server, url
+    finally:
+        if database is not None:
+            drop_database(request.getfixturevalue("pg_admin"), database)
+
+
+def test_unknown_routes_and_wrong_methods(engine_server: tuple[Server, str]) -> None:
+    server, _url = engine_server
+    with server.client() as client:
+        assert_error(client.get("/no/such/route"), 404, "NOT_FOUND")
+        assert_error(client.post("/contacts/count/extra", json={}), 404, "NOT_FOUND")
+        wrong = assert_error(client.patch("/contacts/create", json={}), 405, "METHOD_NOT_ALLOWED")
+        assert "detail" not in wrong
+        for method in ("GET", "PUT", "DELETE"):
+            for literal in ("count", "create", "upsert", "bulk", "batch-upsert"):
+                answer = client.request(method, f"/contacts/{literal}")
+                assert_error(answer, 405, "METHOD_NOT_ALLOWED")
+                assert "POST" in answer.headers["allow"]
+        assert_error(client.get("/companies/count"), 405, "METHOD_NOT_ALLOWED")
+        assert_error(client.get("/contacts/not-a-uuid"), 400, "VALIDATION_ERROR")
+        assert_error(client.delete("/health"), 405, "METHOD_NOT_ALLOWED")
+
+
+def test_a_failing_store_is_a_503_envelope_and_health_says_so(
+    engine_server: tuple[Server, str],
+) -> None:
+    server, url = engine_server
+    with server.client() as client:
+        assert httpx.get(f"{server.base}/health").json()["store"]["ok"] is True
+        broken = sa.create_engine(url)
+        with broken.begin() as conn:
+            conn.execute(sa.text("DROP TABLE jobs"))
+        broken.dispose()
+        answer = client.post("/common/jobs", json={})
+        assert_error(answer, 503, "DATABASE_UNAVAILABLE", "ERR_DATABASE_UNAVAILABLE")
+        assert "jobs" not in answer.json()["error"]  # the driver's text stays in the log
+        created = client.post("/common/jobs/create", json={"job_type": "x", "job_data": {}})
+        assert_error(created, 503, "DATABASE_UNAVAILABLE", "ERR_DATABASE_UNAVAILABLE")
+        health = httpx.get(f"{server.base}/health")
+        assert health.status_code == 503
+        assert health.json()["store"]["ok"] is False
+
+
+def test_an_unexpected_exception_is_a_500_envelope_logged_with_the_request_id(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = Store.from_url(f"sqlite:///{tmp_path}/c.db")
+    migrate.upgrade(store.engine)
+    index = open_index(f"tantivy://{tmp_path}/index")
+    app = create_app(Settings(), store, index, api_keys=["k"], limiter=MemoryRateLimiter(1000))
+
+    def explode() -> None:
+        raise RuntimeError(f"password={SECRET}")
+
+    app.add_api_route("/explode", explode, methods=["GET"])
+
+    @app.middleware("http")
+    async def request_ids(request, call_next):  # type: ignore[no-untyped-def]
+        request.state.request_id = "req-42"
+        return await call_next(request)
+
+    async def call() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.get("/explode", headers={"X-API-Key": "k"})
+
+    try:
+        with caplog.at_level(logging.ERROR):
+            answer = asyncio.run(call())
+    finally:
+        index.close()
+        store.dispose()
+    body = assert_error(answer, 500, "INTERNAL_ERROR")
+    assert SECRET not in answer.text
+    assert "Traceback" not in answer.text
+    assert "RuntimeError" not in body["error"]
+    logged = [r for r in caplog.records if "req-42" in r.getMessage()]
+    assert logged, caplog.text
+    assert logged[0].exc_info is not None
