@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -18,33 +17,14 @@ from connectra.index.factory import open_index
 from connectra.settings import Settings
 from connectra.store import migrate
 from connectra.store.database import Store
-from tests.acceptance.server import Server, assert_error, running_server
-from tests.conftest import create_database, drop_database, pg_url
+from tests.acceptance.conftest import Bare
+from tests.acceptance.server import assert_error
 
 SECRET = "hunter2-do-not-show"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Server, str]]:
-    """A fresh server per test (tests here break its store) and its database URL."""
-    data_dir = tmp_path / "data"
-    env: dict[str, str] = {}
-    database = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{data_dir}/connectra.db"
-    else:
-        database = create_database(request.getfixturevalue("pg_admin"))
-        url = env["CONNECTRA_DATABASE_URL"] = pg_url(database)
-    try:
-        with running_server(data_dir, env) as server:
-            yield server, url
-    finally:
-        if database is not None:
-            drop_database(request.getfixturevalue("pg_admin"), database)
-
-
-def test_unknown_routes_and_wrong_methods(engine_server: tuple[Server, str]) -> None:
-    server, _url = engine_server
+def test_unknown_routes_and_wrong_methods(shared_server: Bare) -> None:
+    server = shared_server.server
     with server.client() as client:
         assert_error(client.get("/no/such/route"), 404, "NOT_FOUND")
         assert_error(client.post("/contacts/count/extra", json={}), 404, "NOT_FOUND")
@@ -60,10 +40,8 @@ def test_unknown_routes_and_wrong_methods(engine_server: tuple[Server, str]) -> 
         assert_error(client.delete("/health"), 405, "METHOD_NOT_ALLOWED")
 
 
-def test_a_failing_store_is_a_503_envelope_and_health_says_so(
-    engine_server: tuple[Server, str],
-) -> None:
-    server, url = engine_server
+def test_a_failing_store_is_a_503_envelope_and_health_says_so(fresh_server: Bare) -> None:
+    server, url = fresh_server.server, fresh_server.url
     with server.client() as client:
         assert httpx.get(f"{server.base}/health").json()["store"]["ok"] is True
         broken = sa.create_engine(url)
