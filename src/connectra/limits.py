@@ -19,7 +19,11 @@ RETRY_COUNT_MAX = 2**31 - 1  # a job's retry_count: what the INTEGER column hold
 # Any JSON number in a request: within int64 on both sides. PostgreSQL's jsonb keeps 1e30 as the
 # exact integer 10^30, which no int64 reader (orjson included) can give back.
 JSON_NUMBER_MAX = 2**63 - 1
-HEADERS_MAX_BYTES = 64 * 1024  # request line + headers of one request, refused with 431 above
+HEADERS_MAX_BYTES = 64 * 1024
+# Buckets one API process keeps in memory (about 230 B each): past this the least recently
+# used goes; a bucket idle for a minute is full again anyway, so only a flood of fresh addresses
+# evicts anything that still counted.
+RATE_BUCKETS_MAX = 50_000  # request line + headers of one request, refused with 431 above
 
 STORE_IN_CHUNK = 1000  # values per SQL IN list (SQLite's and PostgreSQL's comfortable size)
 
