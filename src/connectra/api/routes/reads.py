@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from connectra.api.deps import IndexDep, StoreDep, VQLBody, json_response
-from connectra.api.paths import RECORD_PATH
+from connectra.api.paths import RECORD_PATH, UUIDPath
 from connectra.api.schemas import (
     ERRORS,
     CountResponse,
@@ -129,7 +129,7 @@ def get_router(entity: Entity) -> APIRouter:
         responses={404: {"model": ErrorResponse, "description": "NOT_FOUND"}},
     )
     def get_record(
-        uuid: str,
+        uuid: UUIDPath,
         store: StoreDep,
         select_columns: Annotated[str | None, Query(examples=["uuid,name"])] = None,
     ) -> Response:
