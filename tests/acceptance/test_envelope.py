@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from pathlib import Path
 
 import httpx
@@ -18,7 +19,7 @@ from connectra.settings import Settings
 from connectra.store import migrate
 from connectra.store.database import Store
 from tests.acceptance.conftest import Bare
-from tests.acceptance.server import assert_error
+from tests.acceptance.server import assert_error, running_server
 
 SECRET = "hunter2-do-not-show"
 
@@ -94,3 +95,23 @@ def test_an_unexpected_exception_is_a_500_envelope_logged_with_the_request_id(
     logged = [r for r in caplog.records if "req-42" in r.getMessage()]
     assert logged, caplog.text
     assert logged[0].exc_info is not None
+
+
+def test_a_write_lock_held_past_the_busy_timeout(tmp_path: Path) -> None:
+    """SQLite: another process holds the write lock longer than the server waits (30 s). The
+    write is a 503 envelope, /health says writes are failing until one succeeds again."""
+    with running_server(tmp_path / "data", {}) as server, server.client(timeout=120) as client:
+        holder = sqlite3.connect(tmp_path / "data" / "connectra.db", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            blocked = client.post("/common/jobs/create", json={"job_type": "x", "job_data": {}})
+            assert_error(blocked, 503, "DATABASE_UNAVAILABLE", "ERR_DATABASE_UNAVAILABLE")
+            health = httpx.get(f"{server.base}/health", timeout=30)
+            assert health.status_code == 503
+            assert health.json()["store"]["writes"] == "failing"
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        created = client.post("/common/jobs/create", json={"job_type": "x", "job_data": {}})
+        assert created.status_code == 201, created.text
+        assert httpx.get(f"{server.base}/health").json()["store"]["ok"] is True

@@ -52,6 +52,10 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.job_bell = Doorbell()
+        # Why the last write failed for want of the database (a lock held past the busy
+        # timeout, a lost connection), until a write succeeds again: reads may still work, so
+        # /health could not tell otherwise.
+        self.write_failure: str | None = None
 
     @classmethod
     def from_url(
@@ -71,15 +75,20 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[sa.Connection]:
         """One transaction that commits on success and rolls back on any error."""
-        with translated(), self.engine.connect() as conn:
-            conn.execution_options(**{WRITE_OPTION: True})
-            with conn.begin():
-                yield conn
+        try:
+            with translated(), self.engine.connect() as conn:
+                conn.execution_options(**{WRITE_OPTION: True})
+                with conn.begin():
+                    yield conn
+        except DatabaseUnavailable as exc:
+            self.write_failure = type(exc.__cause__ or exc).__name__
+            raise
+        self.write_failure = None
 
     def ping(self) -> dict[str, Any]:
-        """Whether the database answers a read of every table, with its engine and migration
-        revision; a failure is reported by its type only (never a message that could hold a
-        DSN)."""
+        """Whether the database answers a read of every table and the last write did not fail
+        for want of it, with its engine and migration revision; a failure is reported by its
+        type only (never a message that could hold a DSN)."""
         try:
             with self.read() as conn:
                 for table in metadata.sorted_tables:
@@ -88,6 +97,9 @@ class Store:
         except DatabaseError as exc:
             cause = exc.__cause__ or exc
             return {"ok": False, "engine": self.dialect, "error": type(cause).__name__}
+        if self.write_failure is not None:
+            return {"ok": False, "engine": self.dialect, "error": self.write_failure,
+                    "writes": "failing", "revision": revision}  # fmt: skip
         return {"ok": True, "engine": self.dialect, "revision": revision}
 
     def pool_usage(self) -> dict[str, int]:
