@@ -72,15 +72,11 @@ def test_an_unexpected_exception_is_a_500_envelope_logged_with_the_request_id(
 
     app.add_api_route("/explode", explode, methods=["GET"])
 
-    @app.middleware("http")
-    async def request_ids(request, call_next):  # type: ignore[no-untyped-def]
-        request.state.request_id = "req-42"
-        return await call_next(request)
-
     async def call() -> httpx.Response:
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            return await client.get("/explode", headers={"X-API-Key": "k"})
+            headers = {"X-API-Key": "k", "X-Request-ID": "req-42"}
+            return await client.get("/explode", headers=headers)
 
     try:
         with caplog.at_level(logging.ERROR):

@@ -32,7 +32,8 @@ from tests.acceptance.server import Server, assert_error, running_server
 KEY = "sec-key-7f3a9c1e2b"
 WRONG_KEY = "wrong-key-5d8e0a4b6c"
 # The routes that answer without X-API-Key, and why: liveness, the API's own description (the
-# documentation pages hold no data), the console's static page and assets (it asks for the key).
+# documentation pages and their assets hold no data), the console's static page and assets (it
+# asks for the key).
 OPEN_PATHS = {"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
 SIGNED = {("PUT", "/common/uploads/{key:path}"), ("GET", "/common/downloads/{key:path}")}
 PARAMS = {"uuid": str(uuid.uuid4()), "service": "contact", "key": "uploads/x.csv"}
@@ -71,9 +72,12 @@ def _concrete(template: str) -> str:
     return re.sub(r"{(\w+)(:\w+)?}", lambda m: PARAMS[m.group(1)], template)
 
 
+STATIC_PREFIXES = ("/ui", "/docs/assets")
+
+
 def _is_open(method: str, template: str) -> bool:
-    is_ui = template == "/ui" or template.startswith("/ui/")
-    return template in OPEN_PATHS or (is_ui and method in ("GET", "HEAD"))
+    static = any(template == p or template.startswith(p + "/") for p in STATIC_PREFIXES)
+    return template in OPEN_PATHS or (static and method in ("GET", "HEAD"))
 
 
 def test_every_route_refuses_a_missing_or_wrong_key(server: Server, tmp_path: Path) -> None:
@@ -96,7 +100,9 @@ def test_every_route_refuses_a_missing_or_wrong_key(server: Server, tmp_path: Pa
 
 
 def test_the_open_routes_are_exactly_these(server: Server, tmp_path: Path) -> None:
-    opened = {t for m, t in _routes(tmp_path) if _is_open(m, t) and not t.startswith("/ui")}
+    opened = {
+        t for m, t in _routes(tmp_path) if _is_open(m, t) and not t.startswith(STATIC_PREFIXES)
+    }
     assert opened == OPEN_PATHS
     assert httpx.get(f"{server.base}/health").status_code == 200
 

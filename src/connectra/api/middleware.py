@@ -61,7 +61,7 @@ def _identity(scope: Scope, key: bytes | None) -> str:
     if key:
         return f"key:{key.decode(errors='replace')}"
     client = scope.get("client") or ("unknown", 0)
-    kind = "signed" if _signed(scope) else "addr"
+    kind = "signed" if _signed(scope["method"], scope["path"]) else "addr"
     return f"{kind}:{client[0]}"
 
 

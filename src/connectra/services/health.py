@@ -100,7 +100,7 @@ def _side_by_side(store: Store, index: dict[str, Any]) -> dict[str, Any]:
     """Per entity: live rows in the store and documents in the index (``null`` when unknown)."""
     try:
         stored: dict[str, int | None] = dict(store_counts(store))
-    except sa.exc.SQLAlchemyError:
+    except DatabaseError:
         stored = {}
     documents = index.get("documents", {})
     return {
