@@ -195,6 +195,7 @@ def _run_server(
     import uvicorn
 
     from connectra.api.app import create_app
+    from connectra.api.http import BoundedHeadProtocol
     from connectra.api.keys import KEY_FILE, resolve_api_keys
     from connectra.api.ratelimit import make_rate_limiter
 
@@ -238,6 +239,11 @@ def _run_server(
                 access_log=False,  # the request log (connectra.api.request_log) replaces it
                 log_level="warning",
                 log_config=None,  # uvicorn's own records go through our handler and format
+                http=BoundedHeadProtocol,
+                # Forwarded headers are believed from the configured proxies only (none by
+                # default).
+                proxy_headers=bool(settings.trusted_proxies),
+                forwarded_allow_ips=settings.trusted_proxies or None,
             )
     finally:
         for runner in runners:

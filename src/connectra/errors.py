@@ -26,10 +26,13 @@
     │   ├── ContactNotFound                 ERR_CONTACT_NOT_FOUND
     │   ├── CompanyNotFound                 ERR_COMPANY_NOT_FOUND
     │   └── JobNotFound                     ERR_JOB_NOT_FOUND
+    ├── MethodNotAllowed                405 METHOD_NOT_ALLOWED
     ├── Conflict                        409 CONFLICT
     ├── PayloadTooLarge                 413 PAYLOAD_TOO_LARGE
     ├── RateLimitExceeded               429 RATE_LIMIT_EXCEEDED
+    ├── HeadersTooLarge                 431 HEADERS_TOO_LARGE
     ├── DatabaseError                   500 DATABASE_ERROR     ERR_DATA_FETCH_FAILED
+    │   └── DatabaseUnavailable         503 DATABASE_UNAVAILABLE ERR_DATABASE_UNAVAILABLE
     ├── SearchEngineError               500 ELASTICSEARCH_ERROR ERR_ELASTICSEARCH_FAILURE
     │   └── IndexOutdated                   (an embedded index written with another schema)
     ├── ObjectStorageError              500 INTERNAL_ERROR
@@ -184,6 +187,11 @@ class JobNotFound(NotFound):
     token = "ERR_JOB_NOT_FOUND"
 
 
+class MethodNotAllowed(ConnectraError):
+    status = 405
+    error_code = "METHOD_NOT_ALLOWED"
+
+
 class Conflict(ConnectraError):
     status = 409
     error_code = "CONFLICT"
@@ -199,9 +207,27 @@ class RateLimitExceeded(ConnectraError):
     error_code = "RATE_LIMIT_EXCEEDED"
 
 
+class HeadersTooLarge(ConnectraError):
+    """The request line and headers together exceed the limit (refused before parsing)."""
+
+    status = 431
+    error_code = "HEADERS_TOO_LARGE"
+
+
 class DatabaseError(ConnectraError):
+    """The database refused or failed a statement (translated at the store's edge)."""
+
     error_code = "DATABASE_ERROR"
     token = "ERR_DATA_FETCH_FAILED"
+
+
+class DatabaseUnavailable(DatabaseError):
+    """The database cannot be reached or used right now (connection lost, lock timeout,
+    missing tables): retrying later may succeed."""
+
+    status = 503
+    error_code = "DATABASE_UNAVAILABLE"
+    token = "ERR_DATABASE_UNAVAILABLE"
 
 
 class SearchEngineError(ConnectraError):

@@ -15,6 +15,16 @@ BODY_MAX_BYTES = 10 * 1024 * 1024  # any request body, chunked or not (uploads a
 
 CSV_ROW_ERRORS_MAX = 1000  # malformed rows an import skips before it fails as the wrong file
 
+RETRY_COUNT_MAX = 2**31 - 1  # a job's retry_count: what the INTEGER column holds on every engine
+# Any JSON number in a request: within int64 on both sides. PostgreSQL's jsonb keeps 1e30 as the
+# exact integer 10^30, which no int64 reader (orjson included) can give back.
+JSON_NUMBER_MAX = 2**63 - 1
+HEADERS_MAX_BYTES = 64 * 1024
+# Buckets one API process keeps in memory (about 230 B each): past this the least recently
+# used goes; a bucket idle for a minute is full again anyway, so only a flood of fresh addresses
+# evicts anything that still counted.
+RATE_BUCKETS_MAX = 50_000  # request line + headers of one request, refused with 431 above
+
 STORE_IN_CHUNK = 1000  # values per SQL IN list (SQLite's and PostgreSQL's comfortable size)
 
 VERIFY_PAGE_SIZE = 5000  # uuids per page of `connectra verify` on each side, and per repair write

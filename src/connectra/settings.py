@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     connectra_host: str = "127.0.0.1"
     connectra_port: int = Field(default=8000, ge=1, le=65535)
     connectra_public_url: str = ""  # how clients reach this server (embedded upload URLs)
+    # Addresses (or CIDRs, comma-separated) of reverse proxies whose X-Forwarded-For/-Proto are
+    # believed; empty: no one's, the client address is the TCP peer's.
+    trusted_proxies: str = ""
 
     pg_db_connection: str = ""
     pg_db_host: str = ""

@@ -4,6 +4,7 @@ shared by a test module."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,3 +79,47 @@ def seeded(
 @pytest.fixture
 def tmp_data(tmp_path: Path) -> Path:
     return tmp_path / "data"
+
+
+@dataclass
+class Bare:
+    """An unseeded server and the URL of its database."""
+
+    server: Server
+    url: str
+
+
+@contextmanager
+def bare_server(
+    request: pytest.FixtureRequest, data_dir: Path, env: dict[str, str] | None = None
+) -> Iterator[Bare]:
+    """A fresh server on ``request.param`` (``sqlite`` or ``postgresql``)."""
+    env = dict(env or {})
+    database = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{data_dir}/connectra.db"
+    else:
+        database = create_database(request.getfixturevalue("pg_admin"))
+        url = env["CONNECTRA_DATABASE_URL"] = pg_url(database)
+    try:
+        with running_server(data_dir, env) as server:
+            yield Bare(server, url)
+    finally:
+        if database is not None:
+            drop_database(request.getfixturevalue("pg_admin"), database)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Bare]:
+    """One server per test, for tests that break it."""
+    with bare_server(request, tmp_path / "data") as bare:
+        yield bare
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def shared_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Bare]:
+    """One server per engine, shared by a test module."""
+    with bare_server(request, tmp_path_factory.mktemp("server") / "data") as bare:
+        yield bare

@@ -11,7 +11,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.middleware.gzip import GZipMiddleware
 
 from connectra import __version__
-from connectra.api.errors import error_response, install_error_handlers
+from connectra.api.errors import UnhandledErrorMiddleware, error_response, install_error_handlers
 from connectra.api.metrics import MetricsEndpoint
 from connectra.api.middleware import (
     AuthRateLimitMiddleware,
@@ -100,6 +100,7 @@ def create_app(
     app.add_middleware(AuthRateLimitMiddleware, keys=list(api_keys), limiter=limiter)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(UnhandledErrorMiddleware)  # inside CORS: a 500 still carries its headers
     app.add_middleware(
         PreflightCORSMiddleware,
         allow_origins=["*"],

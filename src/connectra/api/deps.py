@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from connectra.errors import ValidationError
 from connectra.index.base import SearchIndex
+from connectra.model.validation import check_storable
 from connectra.objects.base import ObjectStore
 from connectra.settings import Settings
 from connectra.store.database import Store
@@ -41,9 +42,11 @@ async def json_body(request: Request, example: str = "{...}") -> Any:
     if not raw.strip():
         raise ValidationError(f"a JSON body is required: {example}", path="$")
     try:
-        return orjson.loads(raw)
+        body = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise ValidationError(f"invalid JSON: {exc}", path="$") from None
+    check_storable(body)
+    return body
 
 
 async def read_json(request: Request) -> Any:

@@ -55,6 +55,16 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
+def _identity(scope: Scope, key: bytes | None) -> str:
+    """The caller's bucket: its valid key; else its address, with signed transfers in buckets of
+    their own so that a flood of unauthenticated requests cannot block a genuine upload."""
+    if key:
+        return f"key:{key.decode(errors='replace')}"
+    client = scope.get("client") or ("unknown", 0)
+    kind = "signed" if _signed(scope["method"], scope["path"]) else "addr"
+    return f"{kind}:{client[0]}"
+
+
 class KeyChecker:
     """Constant-time comparison against every configured key (no early exit)."""
 
@@ -85,13 +95,7 @@ class AuthRateLimitMiddleware:
             return
         presented = _header(scope, b"x-api-key")
         authorised = self.checker.valid(presented)
-        client = scope.get("client") or ("unknown", 0)
-        identity = (
-            f"key:{presented.decode(errors='replace')}"
-            if authorised and presented
-            else (f"addr:{client[0]}")
-        )
-        decision = await self.limiter.take(identity)
+        decision = await self.limiter.take(_identity(scope, presented if authorised else None))
         limits = {
             "X-RateLimit-Limit": str(self.limiter.capacity),
             "X-RateLimit-Remaining": str(decision.remaining),

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from connectra.api.middleware import DOCS_ASSETS, requires_key
+from connectra.api.schemas import declare_storable
 from connectra.vql.models import VQLRequest
 
 SECURITY_SCHEME = "APIKeyHeader"
@@ -48,6 +49,7 @@ def install_openapi(app: FastAPI) -> None:
             components.update(vql.pop("$defs", {}))
             components["VQLRequest"] = vql
             _declare_api_key(schema)
+            declare_storable(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from connectra.limits import RATE_BUCKETS_MAX
+
 
 @dataclass(frozen=True, slots=True)
 class Decision:
@@ -31,23 +33,36 @@ def bucket_key(identity: str) -> str:
 
 
 class MemoryRateLimiter:
-    """One process's buckets (the event loop serialises access)."""
+    """One process's buckets (the event loop serialises access), at most ``max_buckets`` of
+    them: the dict is kept in least-recently-used order and the oldest goes first."""
 
-    def __init__(self, capacity: int, *, clock: Any = time.monotonic) -> None:
+    def __init__(
+        self,
+        capacity: int,
+        *,
+        clock: Any = time.monotonic,
+        max_buckets: int = RATE_BUCKETS_MAX,
+    ) -> None:
         self.capacity = capacity
         self.rate = capacity / 60.0
+        self.max_buckets = max_buckets
         self._clock = clock
         self._buckets: dict[str, tuple[float, float]] = {}
+
+    def __len__(self) -> int:
+        return len(self._buckets)
 
     async def take(self, identity: str) -> Decision:
         key = bucket_key(identity)
         now = self._clock()
-        tokens, stamp = self._buckets.get(key, (float(self.capacity), now))
+        tokens, stamp = self._buckets.pop(key, (float(self.capacity), now))
         tokens = min(float(self.capacity), tokens + (now - stamp) * self.rate)
-        if tokens >= 1.0:
-            self._buckets[key] = (tokens - 1.0, now)
+        allowed = tokens >= 1.0
+        self._buckets[key] = (tokens - 1.0 if allowed else tokens, now)  # now the most recent
+        if len(self._buckets) > self.max_buckets:
+            del self._buckets[next(iter(self._buckets))]
+        if allowed:
             return Decision(True, math.floor(tokens - 1.0), 0.0)
-        self._buckets[key] = (tokens, now)
         return Decision(False, 0, (1.0 - tokens) / self.rate)
 
 

@@ -55,7 +55,9 @@ def request_id(scope: Scope) -> str:
 
 def route_template(scope: Scope) -> str:
     """The path template the router matched (``/contacts/{uuid}``), never the raw path."""
-    path = getattr(scope.get("route"), "path", None)
+    route = scope.get("route")
+    # path_format drops convertors ({uuid:record_id} → {uuid}); mounts have a path only.
+    path = getattr(route, "path_format", None) or getattr(route, "path", None)
     return path if isinstance(path, str) and path else UNMATCHED_ROUTE
 
 

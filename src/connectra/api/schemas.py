@@ -6,6 +6,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from connectra.limits import JSON_NUMBER_MAX
+
+NO_NUL = "^[^\\u0000]*$"
+_NUMBERS = ("integer", "number")
+_NOT_SCHEMAS = ("example", "examples", "default", "enum", "const")
+
 
 class ListResponse(BaseModel):
     data: list[dict[str, Any]]
@@ -52,3 +58,31 @@ def request_body(
     if examples:
         content["examples"] = examples
     return {"requestBody": {"required": True, "content": {media_type: content}}}
+
+
+def declare_storable(document: dict[str, Any]) -> None:
+    """Every string and number schema of an OpenAPI document, made to say what
+    :func:`connectra.model.validation.check_storable` enforces on every body: no NUL character,
+    no number beyond int64 in magnitude."""
+    pending: list[Any] = [document]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        kind = node.get("type")
+        if kind == "string":
+            _no_nul(node)
+        elif kind in _NUMBERS:  # (the OpenAPI model turned int bounds into floats: back to int64)
+            node["maximum"] = min(node.get("maximum", JSON_NUMBER_MAX), JSON_NUMBER_MAX)
+            node["minimum"] = max(node.get("minimum", -JSON_NUMBER_MAX), -JSON_NUMBER_MAX)
+        pending.extend(value for key, value in node.items() if key not in _NOT_SCHEMAS)
+
+
+def _no_nul(schema: dict[str, Any]) -> None:
+    if "pattern" not in schema:
+        schema["pattern"] = NO_NUL
+    elif schema["pattern"] != NO_NUL and {"pattern": NO_NUL} not in schema.get("allOf", []):
+        schema.setdefault("allOf", []).append({"pattern": NO_NUL})

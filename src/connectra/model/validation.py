@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from connectra.errors import ValidationError
+from connectra.limits import JSON_NUMBER_MAX
 from connectra.model.fields import ColumnType, Entity
 from connectra.model.identity import UUID_RE
 from connectra.model.normalize import INT64_MAX, clean_phone, domain_from_website, is_absent
@@ -22,6 +23,40 @@ LINKEDIN_RE = re.compile(r"^https?://(www\.)?linkedin\.com/.*$")
 URL_FIELDS = ("website", "facebook_url", "twitter_url")
 # Fields a client may never change on an existing record.
 IMMUTABLE = ("id", "created_at")
+
+
+NUL = "\x00"
+
+
+def check_storable(document: Any, root: str = "") -> None:
+    """What every store keeps the same way, checked before anything is stored or searched: no
+    NUL character in a string or a key (PostgreSQL's text and jsonb refuse it, SQLite keeps it)
+    and no number beyond int64 (PostgreSQL's jsonb turns 1e30 into an integer nobody can read
+    back). The first offender is a 400 naming its JSON path (``$`` for the document itself)."""
+    pending: list[tuple[Any, str]] = [(document, root)]
+    while pending:  # a loop, not recursion: nesting depth is the client's choice
+        value, path = pending.pop()
+        where = path or "$"
+        if isinstance(value, str):
+            if NUL in value:
+                raise ValidationError(f"{where}: NUL characters are not allowed", path=where)
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(value, int | float):
+            if not abs(value) <= JSON_NUMBER_MAX:  # also catches NaN
+                raise ValidationError(
+                    f"{where}: number out of range (at most {JSON_NUMBER_MAX} in magnitude)",
+                    path=where,
+                )
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                if NUL in str(key):
+                    raise ValidationError(
+                        f"{where}: NUL characters are not allowed in keys", path=where
+                    )
+                pending.append((item, _at(path, str(key))))
+        elif isinstance(value, list):
+            pending.extend((item, f"{path}[{i}]") for i, item in enumerate(value))
 
 
 def _at(prefix: str, name: str) -> str:

@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-import sqlalchemy as sa
-
-from connectra.errors import ConnectraError
+from connectra.errors import ConnectraError, DatabaseError
 from connectra.index.base import SearchIndex
 from connectra.model.fields import ENTITIES
 from connectra.store import entities, outbox
@@ -102,7 +100,7 @@ def _side_by_side(store: Store, index: dict[str, Any]) -> dict[str, Any]:
     """Per entity: live rows in the store and documents in the index (``null`` when unknown)."""
     try:
         stored: dict[str, int | None] = dict(store_counts(store))
-    except sa.exc.SQLAlchemyError:
+    except DatabaseError:
         stored = {}
     documents = index.get("documents", {})
     return {
@@ -124,7 +122,7 @@ def report(
         starting = not indexer.caught_up()
         try:
             body["indexer"] = indexer.lag()
-        except sa.exc.SQLAlchemyError as exc:
+        except DatabaseError as exc:
             body["indexer"] = {"ok": False, "error": type(exc).__name__}
     if not (body["store"]["ok"] and body["index"]["ok"]):
         return False, {"status": "degraded", **body}

@@ -17,7 +17,7 @@ from connectra.errors import (
     MissingJobType,
     ValidationError,
 )
-from connectra.limits import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX
+from connectra.limits import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, RETRY_COUNT_MAX
 from connectra.model.identity import parse_uuid
 from connectra.model.timestamps import format_timestamp
 from connectra.store import jobs as jobs_repo
@@ -57,6 +57,10 @@ def _retry_count(body: Mapping[str, Any]) -> int:
         raise ValidationError("retry_count must be an integer", path="retry_count")
     if retry_count < 0:
         raise InvalidRetryCount(f"retry_count must be >= 0, got {retry_count}", path="retry_count")
+    if retry_count > RETRY_COUNT_MAX:
+        raise InvalidRetryCount(
+            f"retry_count must be at most {RETRY_COUNT_MAX}, got {retry_count}", path="retry_count"
+        )
     return retry_count
 
 

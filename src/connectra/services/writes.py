@@ -129,11 +129,21 @@ def upsert(store: Store, entity: Entity, body: Any) -> tuple[dict[str, Any], boo
         existing = entities.fetch_by_uuids(conn, entity, [uuid], for_update=True).get(uuid)
         if existing is None:
             row = _full_row(entity, {**values, "uuid": uuid, "created_at": now, "updated_at": now})
-        else:
-            row = _merge(entity, existing, values, now)
+            _require_parent(conn, entity, row)
+            if entities.insert_if_absent(conn, entity, row):
+                record_written(conn, entity, [row])
+                return _stored(conn, entity, uuid), True
+            # The uuid exists: a concurrent upsert created it since our read (the insert waited
+            # for its commit), or it is soft-deleted. Merge into the former; revive the latter.
+            existing = entities.fetch_by_uuids(conn, entity, [uuid], for_update=True).get(uuid)
+            if existing is None:
+                write_rows(conn, entity, [row])
+                return _stored(conn, entity, uuid), True
+        # Last writer wins per field: given fields overwrite, the others keep the stored value.
+        row = _merge(entity, existing, values, now)
         _require_parent(conn, entity, row)
-        write_rows(conn, entity, [row])  # ON CONFLICT: concurrent upserts leave one row
-        return _stored(conn, entity, uuid), existing is None
+        write_rows(conn, entity, [row])
+        return _stored(conn, entity, uuid), False
 
 
 @dataclass

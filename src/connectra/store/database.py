@@ -10,9 +10,37 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import QueuePool
 
+from connectra.errors import DatabaseError, DatabaseUnavailable
 from connectra.store.engine import DEFAULT_POOL, WRITE_OPTION, make_engine
 from connectra.store.job_signals import Doorbell
 from connectra.store.migrate import current_revision
+from connectra.store.tables import metadata
+
+# Failures of the database itself rather than of one statement's data: a lost or refused
+# connection, a lock held past the busy timeout, a pool exhausted, tables gone (SQLite reports
+# a missing table as an OperationalError, PostgreSQL as a ProgrammingError).
+_UNAVAILABLE = (
+    sa.exc.OperationalError,
+    sa.exc.InterfaceError,
+    sa.exc.DisconnectionError,
+    sa.exc.TimeoutError,
+    sa.exc.ProgrammingError,
+    sa.exc.InternalError,
+)
+
+
+@contextmanager
+def translated() -> Iterator[None]:
+    """SQLAlchemy's errors as our error tree: services see only :mod:`connectra.errors`.
+    The message names the failure's type, never its text (which may hold a DSN or data)."""
+    try:
+        yield
+    except _UNAVAILABLE as exc:
+        raise DatabaseUnavailable(
+            f"the database is unavailable ({type(exc).__name__}); retry later"
+        ) from exc
+    except sa.exc.SQLAlchemyError as exc:
+        raise DatabaseError(f"the database refused the statement ({type(exc).__name__})") from exc
 
 
 class Store:
@@ -24,6 +52,10 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.job_bell = Doorbell()
+        # Why the last write failed for want of the database (a lock held past the busy
+        # timeout, a lost connection), until a write succeeds again: reads may still work, so
+        # /health could not tell otherwise.
+        self.write_failure: str | None = None
 
     @classmethod
     def from_url(
@@ -37,26 +69,38 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
-        with self.engine.connect() as conn, conn.begin():
+        with translated(), self.engine.connect() as conn, conn.begin():
             yield conn
 
     @contextmanager
     def write(self) -> Iterator[sa.Connection]:
         """One transaction that commits on success and rolls back on any error."""
-        with self.engine.connect() as conn:
-            conn.execution_options(**{WRITE_OPTION: True})
-            with conn.begin():
-                yield conn
+        try:
+            with translated(), self.engine.connect() as conn:
+                conn.execution_options(**{WRITE_OPTION: True})
+                with conn.begin():
+                    yield conn
+        except DatabaseUnavailable as exc:
+            self.write_failure = type(exc.__cause__ or exc).__name__
+            raise
+        self.write_failure = None
 
     def ping(self) -> dict[str, Any]:
-        """Whether the database answers, with its engine and migration revision; a failure is
-        reported by its type only (never a message that could hold a DSN)."""
+        """Whether the database answers a read of every table and the last write did not fail
+        for want of it, with its engine and migration revision; a failure is reported by its
+        type only (never a message that could hold a DSN)."""
         try:
             with self.read() as conn:
-                conn.execute(sa.text("SELECT 1"))
-            return {"ok": True, "engine": self.dialect, "revision": current_revision(self.engine)}
-        except sa.exc.SQLAlchemyError as exc:
-            return {"ok": False, "engine": self.dialect, "error": type(exc).__name__}
+                for table in metadata.sorted_tables:
+                    conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).all()
+                revision = current_revision(conn.engine)
+        except DatabaseError as exc:
+            cause = exc.__cause__ or exc
+            return {"ok": False, "engine": self.dialect, "error": type(cause).__name__}
+        if self.write_failure is not None:
+            return {"ok": False, "engine": self.dialect, "error": self.write_failure,
+                    "writes": "failing", "revision": revision}  # fmt: skip
+        return {"ok": True, "engine": self.dialect, "revision": revision}
 
     def pool_usage(self) -> dict[str, int]:
         """Connections of this process's pool: its size, in use, idle, overflow beyond size."""

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
+from connectra.errors import DatabaseError
 from connectra.store import jobs as jobs_repo
+from connectra.store.clock import db_now
 
 if TYPE_CHECKING:
     from connectra.store.database import Store
@@ -73,8 +72,8 @@ class JobWatcher:
         while not self.stopping.wait(POLL_SECONDS):
             try:
                 with self.store.read() as conn:
-                    waiting = jobs_repo.claimable(conn, datetime.now(UTC))
-            except sa.exc.SQLAlchemyError:
+                    waiting = jobs_repo.claimable(conn, db_now(conn))
+            except DatabaseError:
                 log.exception("job watcher poll failed")
                 continue
             if waiting:

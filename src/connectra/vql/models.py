@@ -12,6 +12,9 @@ from typing import Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
+from connectra.limits import PAGE_MAX, PAGE_SIZE_MAX
+from connectra.vql.ast import TextMode
+
 _STRICT = ConfigDict(extra="forbid", strict=True)
 
 
@@ -20,7 +23,7 @@ class TextCondition(BaseModel):
 
     text_value: str
     filter_key: str
-    search_type: str
+    search_type: str = Field(json_schema_extra={"enum": [mode.value for mode in TextMode]})
     slop: int | None = Field(default=None, ge=0)
     operator: str | None = None
     fuzzy: bool | None = None
@@ -79,5 +82,6 @@ class VQLRequest(BaseModel):
     )
     select_columns: list[str] | None = None
     company_config: CompanyConfig | None = None
-    page: int | None = None
-    limit: int | None = None
+    # Declared for the OpenAPI document; checked by vql.validate with the contract's ERR tokens.
+    page: int | None = Field(default=None, json_schema_extra={"maximum": PAGE_MAX})
+    limit: int | None = Field(default=None, json_schema_extra={"maximum": PAGE_SIZE_MAX})

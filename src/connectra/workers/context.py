@@ -6,7 +6,6 @@ import copy
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -15,6 +14,7 @@ from connectra.index.base import SearchIndex
 from connectra.objects.base import ObjectStore
 from connectra.settings import Settings
 from connectra.store import jobs as jobs_repo
+from connectra.store.clock import db_now
 from connectra.store.database import Store
 
 
@@ -50,9 +50,8 @@ class JobContext:
 
     def save(self, conn: sa.Connection, response: dict[str, Any]) -> None:
         """Save progress in the caller's transaction, so it commits with the batch it counts."""
-        now = datetime.now(UTC)
         if not jobs_repo.update_owned(conn, self.uuid, self.owner, job_response=response,
-                                      updated_at=now):  # fmt: skip
+                                      updated_at=db_now(conn)):  # fmt: skip
             raise LeaseLost(self.uuid)
         # A copy: the handler keeps changing its dict, and ctx.response must stay what was
         # committed (a failed batch's progress must never be recorded as done).

@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from connectra.index.tantivy import TantivyIndex
 from connectra.instruments import instruments
 from connectra.model.fields import COMPANY, CONTACT, ENTITIES, Entity
 from connectra.store import entities, outbox
+from connectra.store.clock import db_now
 from connectra.store.database import Store
 from connectra.vql.ast import Query
 
@@ -149,9 +150,8 @@ class Indexer:
 
     def run_once(self) -> int:
         """Apply one batch of due entries; returns how many entries were handled."""
-        now = datetime.now(UTC)
         with self.store.read() as conn:
-            batch = outbox.due(conn, now, self.batch_size)
+            batch = outbox.due(conn, db_now(conn), self.batch_size)
         if not batch:
             return 0
         # Entries that failed before come back in ever smaller batches, so one entry the
@@ -172,7 +172,7 @@ class Indexer:
             delay = self._backoff(attempts)
             log.warning("index batch of %d failed (%r); retrying in %.1fs", len(ids), exc, delay)
             with self.store.write() as conn:
-                outbox.postpone(conn, ids, datetime.now(UTC), timedelta(seconds=delay), str(exc))
+                outbox.postpone(conn, ids, db_now(conn), timedelta(seconds=delay), str(exc))
             return len(ids)
         self.last_error = None
         with self.store.write() as conn:
@@ -224,6 +224,7 @@ class Indexer:
         """Pending entries and the age of the oldest one, for /health and the log."""
         with self.store.read() as conn:
             state = outbox.lag(conn)
-        age = (datetime.now(UTC) - state.oldest).total_seconds() if state.oldest else 0.0
+            now = db_now(conn)
+        age = (now - state.oldest).total_seconds() if state.oldest else 0.0
         return {"pending": state.pending, "oldest_age_seconds": round(max(age, 0.0), 3),
                 "last_error": self.last_error}  # fmt: skip

@@ -16,11 +16,12 @@ import socket
 import threading
 import uuid as uuid_lib
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, Literal
 
 from connectra.errors import ConnectraError, InvalidJobType
 from connectra.store import jobs as jobs_repo
+from connectra.store.clock import db_now
 from connectra.store.database import Store
 from connectra.store.job_signals import JobWatcher
 from connectra.workers.context import Handler, Interrupted, JobContext, LeaseLost
@@ -61,9 +62,10 @@ class Runner:
 
     def _claim(self, owner: str, uuid: str | None) -> dict[str, Any] | None:
         with self.store.write() as conn:
+            now = db_now(conn)
             if self.kind == "retry":
-                return jobs_repo.claim_retry(conn, owner, datetime.now(UTC), self.lease)
-            return jobs_repo.claim_first_time(conn, owner, datetime.now(UTC), self.lease, uuid)
+                return jobs_repo.claim_retry(conn, owner, now, self.lease)
+            return jobs_repo.claim_first_time(conn, owner, now, self.lease, uuid)
 
     def run_one(self, owner: str | None = None, *, uuid: str | None = None) -> bool:
         """Claim and run one job (the given open one, if ``uuid``); False when none was due."""
@@ -77,14 +79,25 @@ class Runner:
         self._execute(job, owner)
         return True
 
-    def _finish(self, job: dict[str, Any], owner: str, status: str, **values: Any) -> None:
+    def _finish(
+        self,
+        job: dict[str, Any],
+        owner: str,
+        status: str,
+        *,
+        retry_in: timedelta | None = None,
+        **values: Any,
+    ) -> None:
         with self.store.write() as conn:
-            jobs_repo.finish(conn, job["uuid"], owner, status, datetime.now(UTC), **values)
+            now = db_now(conn)
+            if retry_in is not None:
+                values["run_after"] = now + retry_in
+            jobs_repo.finish(conn, job["uuid"], owner, status, now, **values)
 
     def _execute(self, job: dict[str, Any], owner: str) -> None:
         with self.store.write() as conn:
             jobs_repo.update_owned(
-                conn, job["uuid"], owner, status=jobs_repo.PROCESSING, updated_at=datetime.now(UTC)
+                conn, job["uuid"], owner, status=jobs_repo.PROCESSING, updated_at=db_now(conn)
             )
         ctx = self.make_context(job, owner, self.stopping)
         beat_stop = threading.Event()
@@ -112,8 +125,8 @@ class Runner:
         log.warning("job %s failed: %s", ctx.uuid, _error_text(exc))
         response = ctx.response
         response["runtime_errors"] = [*response.get("runtime_errors", []), _error_text(exc)]
-        run_after = datetime.now(UTC) + timedelta(seconds=int(ctx.job["retry_interval"]))
-        self._finish(ctx.job, owner, jobs_repo.FAILED, job_response=response, run_after=run_after)
+        retry_in = timedelta(seconds=int(ctx.job["retry_interval"]))
+        self._finish(ctx.job, owner, jobs_repo.FAILED, job_response=response, retry_in=retry_in)
 
     def _heartbeat(self, ctx: JobContext, done: threading.Event) -> None:
         """Renew the lease; a failed renewal is retried at the next beat, a lost lease stops
@@ -122,7 +135,7 @@ class Runner:
         while not done.wait(interval):
             try:
                 with self.store.write() as conn:
-                    now = datetime.now(UTC)
+                    now = db_now(conn)
                     held = jobs_repo.update_owned(
                         conn, ctx.uuid, ctx.owner, lease_expires_at=now + self.lease
                     )

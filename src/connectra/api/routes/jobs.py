@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from connectra.api.deps import JSONBody, StoreDep, json_response
+from connectra.api.paths import UUIDPath
 from connectra.api.schemas import ERRORS, ErrorResponse, request_body
 from connectra.limits import PAGE_SIZE_MAX
 from connectra.services import jobs as job_service
@@ -86,7 +87,7 @@ def list_jobs(body: JSONBody, store: StoreDep) -> Response:
         409: {"model": ErrorResponse, "description": "CONFLICT: the job is not failed/completed"},
     },
 )
-def retrigger_job(uuid: str, body: JSONBody, store: StoreDep) -> Response:
+def retrigger_job(uuid: UUIDPath, body: JSONBody, store: StoreDep) -> Response:
     job = job_service.retrigger_job(store, uuid, body)
     return json_response(
         {"success": True, "message": "Job updated and retriggered successfully", "data": job}
@@ -98,5 +99,5 @@ def retrigger_job(uuid: str, body: JSONBody, store: StoreDep) -> Response:
     summary="One job with its progress",
     responses={404: {"model": ErrorResponse, "description": "NOT_FOUND (ERR_JOB_NOT_FOUND)"}},
 )
-def get_job(uuid: str, store: StoreDep) -> Response:
+def get_job(uuid: UUIDPath, store: StoreDep) -> Response:
     return json_response({"data": job_service.get_job(store, uuid), "success": True})

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from connectra.api.deps import IndexDep, StoreDep, VQLBody, json_response
+from connectra.api.paths import RECORD_PATH, UUIDPath
 from connectra.api.schemas import (
     ERRORS,
     CountResponse,
@@ -122,13 +123,13 @@ def get_router(entity: Entity) -> APIRouter:
     router = APIRouter(prefix=f"/{entity.plural}", tags=[entity.plural], responses=ERRORS)
 
     @router.get(
-        "/{uuid}",
+        RECORD_PATH,
         response_model=RecordResponse,
         summary=f"Get one {entity.name} by uuid",
         responses={404: {"model": ErrorResponse, "description": "NOT_FOUND"}},
     )
     def get_record(
-        uuid: str,
+        uuid: UUIDPath,
         store: StoreDep,
         select_columns: Annotated[str | None, Query(examples=["uuid,name"])] = None,
     ) -> Response:

@@ -8,23 +8,46 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from connectra.api.deps import JSONBody, StoreDep, json_response, wake_indexer
+from connectra.api.paths import RECORD_PATH, UUIDPath
 from connectra.api.schemas import ERRORS, ErrorResponse, request_body
 from connectra.errors import PageSizeExceeded
-from connectra.limits import BATCH_UPSERT_MAX
+from connectra.limits import BATCH_UPSERT_MAX, BULK_WRITE_MAX
 from connectra.model.fields import ColumnType, Entity
+from connectra.model.normalize import INT64_MAX
+from connectra.model.validation import EMAIL_RE, LINKEDIN_RE, URL_FIELDS, URL_RE
 from connectra.services import writes
 
-_JSON_TYPES = {
+_JSON_TYPES: dict[ColumnType, dict[str, Any]] = {
     ColumnType.TEXT: {"type": "string"},
     ColumnType.TEXT_ARRAY: {"type": "array", "items": {"type": "string"}},
-    ColumnType.BIGINT: {"type": "integer", "minimum": 0},
+    ColumnType.BIGINT: {"type": "integer", "minimum": 0, "maximum": INT64_MAX},
 }
+# What model.validation checks, as JSON schema (the OpenAPI document promises no less).
+_FORMATS: dict[str, dict[str, Any]] = {
+    "email": {"pattern": EMAIL_RE.pattern},
+    "linkedin_url": {"pattern": LINKEDIN_RE.pattern},
+    **{name: {"pattern": URL_RE.pattern} for name in URL_FIELDS},
+    "uuid": {"format": "uuid"},
+    "company_id": {"format": "uuid"},
+}
+# A required text must hold something once trimmed, and not only the "_" placeholder.
+_PRESENT = {"pattern": r"^(?!\s*_\s*$)\s*\S"}
 
 
-def record_schema(entity: Entity) -> dict[str, Any]:
+def record_schema(entity: Entity, required: tuple[str, ...] = ()) -> dict[str, Any]:
     """JSON schema of a write body, from the field catalogue (for the OpenAPI document)."""
-    properties = {c.name: _JSON_TYPES[c.type] for c in entity.columns if not c.system}
-    return {"type": "object", "properties": properties, "additionalProperties": True}
+    properties = {
+        c.name: {
+            **_JSON_TYPES[c.type],
+            **_FORMATS.get(c.name, _PRESENT if c.name in required else {}),
+        }
+        for c in entity.columns
+        if not c.system
+    }
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = list(required)
+    return {**schema, "additionalProperties": True}
 
 
 def _bulk_response(result: writes.BulkResult) -> Response:
@@ -32,18 +55,32 @@ def _bulk_response(result: writes.BulkResult) -> Response:
     return json_response({"data": result.payload(), "success": ok}, 200 if ok else 207)
 
 
+def _upsert_schema(entity: Entity) -> dict[str, Any]:
+    """An upsert body holds at least one of the fields it can be matched by."""
+    needs = entity.rules.upsert_needs_one_of
+    schema = record_schema(entity, needs)
+    if len(needs) > 1:
+        del schema["required"]
+        schema["anyOf"] = [{"required": [name]} for name in needs]
+    return schema
+
+
 def write_router(entity: Entity) -> APIRouter:
     router = APIRouter(prefix=f"/{entity.plural}", tags=[entity.plural], responses=ERRORS)
-    one = request_body(record_schema(entity))
+    new = request_body(record_schema(entity, entity.rules.required))
+    one = request_body(_upsert_schema(entity))
+    records = {"type": "array", "items": record_schema(entity), "minItems": 1}
     many = request_body(
         {
             "type": "object",
-            "properties": {entity.plural: {"type": "array", "items": record_schema(entity)}},
+            "properties": {entity.plural: {**records, "maxItems": BULK_WRITE_MAX}},
+            "required": [entity.plural],
         }
     )
-    bare = request_body(
-        {"type": "array", "items": record_schema(entity), "maxItems": BATCH_UPSERT_MAX}
-    )
+    bare = request_body({**records, "maxItems": BATCH_UPSERT_MAX})
+    partial: dict[int | str, dict[str, Any]] = {
+        207: {"description": "some records were invalid (see data.errors)"}
+    }
     not_found: dict[int | str, dict[str, Any]] = {
         404: {"model": ErrorResponse, "description": "NOT_FOUND"}
     }
@@ -51,7 +88,7 @@ def write_router(entity: Entity) -> APIRouter:
     @router.post(
         "/create",
         status_code=201,
-        openapi_extra=one,
+        openapi_extra=new,
         responses={409: {"model": ErrorResponse, "description": "CONFLICT"}, **not_found},
     )
     def create(body: JSONBody, store: StoreDep, request: Request) -> Response:
@@ -67,18 +104,14 @@ def write_router(entity: Entity) -> APIRouter:
             {"data": record, "is_new": is_new, "success": True}, 201 if is_new else 200
         )
 
-    @router.post(
-        "/bulk",
-        openapi_extra=many,
-        responses={207: {"description": "some records were invalid (see data.errors)"}},
-    )
+    @router.post("/bulk", openapi_extra=many, responses=partial)
     def bulk(body: JSONBody, store: StoreDep, request: Request) -> Response:
         records = body.get(entity.plural) if isinstance(body, dict) else None
         result = writes.bulk_upsert(store, entity, records)
         wake_indexer(request)
         return _bulk_response(result)
 
-    @router.post("/batch-upsert", openapi_extra=bare)
+    @router.post("/batch-upsert", openapi_extra=bare, responses=partial)
     def batch_upsert(body: JSONBody, store: StoreDep, request: Request) -> Response:
         # The original's bare-array route answered ERR_PAGE_SIZE_EXCEEDED over 100 (§d.2).
         result = writes.bulk_upsert(
@@ -98,14 +131,14 @@ def item_router(entity: Entity) -> APIRouter:
         404: {"model": ErrorResponse, "description": "NOT_FOUND"}
     }
 
-    @router.put("/{uuid}", openapi_extra=request_body(record_schema(entity)), responses=not_found)
-    def update(uuid: str, body: JSONBody, store: StoreDep, request: Request) -> Response:
+    @router.put(RECORD_PATH, openapi_extra=request_body(record_schema(entity)), responses=not_found)
+    def update(uuid: UUIDPath, body: JSONBody, store: StoreDep, request: Request) -> Response:
         record = writes.update(store, entity, uuid, body)
         wake_indexer(request)
         return json_response({"data": record, "success": True})
 
-    @router.delete("/{uuid}", responses=not_found)
-    def delete(uuid: str, store: StoreDep, request: Request) -> Response:
+    @router.delete(RECORD_PATH, responses=not_found)
+    def delete(uuid: UUIDPath, store: StoreDep, request: Request) -> Response:
         writes.delete(store, entity, uuid)
         wake_indexer(request)
         return json_response({"success": True, "message": f"{label} deleted successfully"})

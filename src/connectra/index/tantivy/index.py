@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import tantivy
 
+from connectra.errors import SearchEngineError
 from connectra.index.base import Document, Hit, SearchResult, Stamp, TermCount
 from connectra.index.documents import UPDATED_AT
 from connectra.index.tantivy.compile import Compiler
@@ -22,6 +24,15 @@ from connectra.index.tantivy.sort import UUID_KEY, Sorter
 from connectra.model.fields import Entity
 from connectra.model.text import lower
 from connectra.vql.ast import AnyOf, Page, Query, SortKey, Text
+
+
+@contextmanager
+def translated(what: str) -> Iterator[None]:
+    """tantivy's errors (ValueError, OSError...) as a SearchEngineError, at the adapter's edge."""
+    try:
+        yield
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise SearchEngineError(f"tantivy {what} failed: {exc}") from exc
 
 
 class TantivyIndex:
@@ -54,13 +65,13 @@ class TantivyIndex:
         version: int | None = None,  # one writer at a time: nothing can arrive out of order
     ) -> None:
         index = self._of(entity)
-        with index.lock:
+        with translated("write"), index.lock:
             writer = index.writer()
             for uuid in [*deletes, *(doc["uuid"] for doc in upserts)]:
                 writer.delete_documents_by_term("uuid", uuid)
             _add(writer, index, upserts)
             writer.commit()
-        index.index.reload()
+            index.index.reload()
 
     def rebuild(self, entity: Entity, batches: Iterable[Sequence[Document]]) -> int:
         """Replace every document in one commit: the old documents stay searchable (this
@@ -87,11 +98,11 @@ class TantivyIndex:
 
     def drop(self, entity: Entity) -> None:
         index = self._of(entity)
-        with index.lock:
+        with translated("drop"), index.lock:
             writer = index.writer()
             writer.delete_all_documents()
             writer.commit()
-        index.index.reload()
+            index.index.reload()
 
     def discard(self, entity: Entity) -> None:
         """Delete an entity's directory that cannot be opened (``IndexOutdated``), so that a
@@ -111,10 +122,23 @@ class TantivyIndex:
 
     def count(self, entity: Entity, query: Query) -> int:
         index = self._of(entity)
-        searcher = index.searcher()
-        return count(searcher, Compiler(index, searcher).query(query))
+        with translated("count"):
+            searcher = index.searcher()
+            return count(searcher, Compiler(index, searcher).query(query))
 
     def search(
+        self,
+        entity: Entity,
+        query: Query,
+        sort: Sequence[SortKey],
+        page: Page,
+        *,
+        with_total: bool = False,
+    ) -> SearchResult:
+        with translated("search"):
+            return self._search(entity, query, sort, page, with_total=with_total)
+
+    def _search(
         self,
         entity: Entity,
         query: Query,
@@ -182,11 +206,12 @@ class TantivyIndex:
         searcher = index.searcher()
         compiled = Compiler(index, searcher).query(query)
         needle = lower(contains)
-        counted = [
-            (value, n)
-            for value, n in searcher.terms_with_prefix(field, "", filter_query=compiled)
-            if n and needle in value
-        ]
+        with translated("terms"):
+            counted = [
+                (value, n)
+                for value, n in searcher.terms_with_prefix(field, "", filter_query=compiled)
+                if n and needle in value
+            ]
         counted.sort(key=lambda item: (-item[1], item[0]))
         return [TermCount(value, n) for value, n in counted[:limit]]
 
