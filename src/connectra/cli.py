@@ -124,6 +124,15 @@ def migrate_cmd(data_dir: Path | None, database_url: str | None, revision: str, 
 
 
 def _server_options(func: FC) -> FC:
+    func = click.option(
+        "--workers",
+        envvar=["CONNECTRA_WORKERS", "WEB_CONCURRENCY"],
+        show_envvar=True,
+        type=click.IntRange(min=1),
+        default=None,
+        help="API processes on the port [the number of cores]; with more than one, "
+        "this process supervises them and is the only one that writes the index.",
+    )(func)
     func = _env_option(
         "--port", envvar="CONNECTRA_PORT", type=int, default=None, help="Port [8000]."
     )(func)
@@ -135,20 +144,18 @@ def _server_options(func: FC) -> FC:
 
 @cli.command()
 @_server_options
-def serve(
-    data_dir: Path | None, database_url: str | None, host: str | None, port: int | None
-) -> None:
-    """Everything in one process: migrate, index in the background, serve on HOST:PORT."""
-    _run_server(data_dir, database_url, host, port, with_indexer=True)
+def serve(data_dir: Path | None, database_url: str | None, host: str | None, port: int | None,
+          workers: int | None) -> None:  # fmt: skip
+    """Everything on one machine: migrate, index in the background, serve on HOST:PORT."""
+    _run_server(data_dir, database_url, host, port, workers, with_indexer=True)
 
 
 @cli.command()
 @_server_options
-def api(
-    data_dir: Path | None, database_url: str | None, host: str | None, port: int | None
-) -> None:
+def api(data_dir: Path | None, database_url: str | None, host: str | None, port: int | None,
+        workers: int | None) -> None:  # fmt: skip
     """Serve the API only (scale-out: run `connectra indexer` once beside any number of these)."""
-    _run_server(data_dir, database_url, host, port, with_indexer=False)
+    _run_server(data_dir, database_url, host, port, workers, with_indexer=False)
 
 
 def _run_server(
@@ -156,14 +163,12 @@ def _run_server(
     database_url: str | None,
     host: str | None,
     port: int | None,
+    workers: int | None,
     *,
     with_indexer: bool,
 ) -> None:
-    import uvicorn
-
-    from connectra.api.app import create_app
     from connectra.api.keys import KEY_FILE, resolve_api_keys
-    from connectra.api.ratelimit import make_rate_limiter
+    from connectra.api.serving import default_workers, run_server
 
     settings = _settings(data_dir, database_url, connectra_host=host, connectra_port=port)
     engines = _engines(settings)
@@ -171,38 +176,10 @@ def _run_server(
     if keys.generated:
         key_file = settings.connectra_data_dir / KEY_FILE
         click.echo(f"Generated API key (shown once, kept in {key_file}): {keys.generated}")
-    indexer = Indexer(engines.store, engines.index) if with_indexer else None
-    wake = indexer.wake if indexer is not None else (lambda: None)
-    runners = [
-        make_runner(kind, settings, engines.store, engines.index, engines.objects, wake)
-        for kind in ("first_time", "retry")
-        if with_indexer or settings.run_jobs_in_api
-    ]
-    app = create_app(
-        settings,
-        engines.store,
-        engines.index,
-        api_keys=keys.keys,
-        limiter=make_rate_limiter(settings.max_requests_per_minute, settings.redis_url),
-        indexer=indexer,
-        objects=engines.objects,
-    )
-    for worker in (indexer, *runners):
-        if worker is not None:
-            worker.start()
     try:
-        uvicorn.run(
-            app,
-            host=settings.connectra_host,
-            port=settings.connectra_port,
-            access_log=False,
-            log_level="warning",
-        )
+        run_server(settings, engines.store, engines.index, engines.objects, keys.keys,
+                   with_indexer=with_indexer, workers=workers or default_workers())  # fmt: skip
     finally:
-        for runner in runners:
-            runner.stop()
-        if indexer is not None:
-            indexer.stop()
         engines.close()
 
 

@@ -30,7 +30,7 @@ from connectra.settings import Settings
 from connectra.store.database import Store
 from connectra.vql.models import VQLRequest
 from connectra.vql.validate import json_path
-from connectra.workers.indexer import Indexer
+from connectra.workers.link import IndexerLink
 
 CORS_HEADERS = [
     "Origin",
@@ -64,7 +64,7 @@ def create_app(
     *,
     api_keys: Sequence[str],
     limiter: RateLimiter,
-    indexer: Indexer | None = None,
+    indexer: IndexerLink | None = None,
     objects: ObjectStore | None = None,
 ) -> FastAPI:
     app = FastAPI(title="Connectra", version=__version__, description=DESCRIPTION)

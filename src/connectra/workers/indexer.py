@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -84,9 +85,36 @@ def reindex(store: Store, index: SearchIndex, entity: Entity, batch: int = 10_00
     return index.rebuild(entity, _live_documents(store, entity, batch))
 
 
+def outbox_lag(store: Store, last_error: str | None) -> dict[str, Any]:
+    """Pending entries and the age of the oldest one, for /health and the log."""
+    with store.read() as conn:
+        state = outbox.lag(conn)
+    age = (datetime.now(UTC) - state.oldest).total_seconds() if state.oldest else 0.0
+    return {"pending": state.pending, "oldest_age_seconds": round(max(age, 0.0), 3),
+            "last_error": last_error}  # fmt: skip
+
+
+def read_status(path: Path) -> str | None:
+    """The last error an indexer process recorded in ``path`` (None: none, or no file)."""
+    try:
+        return path.read_text(encoding="utf-8") or None
+    except FileNotFoundError:
+        return None
+
+
+def _write_status(path: Path, error: str | None) -> None:
+    partial = path.with_name(path.name + ".tmp")
+    partial.write_text(error or "", encoding="utf-8")
+    partial.replace(path)  # readers see the old text or the new one, never a torn one
+
+
 class Indexer:
     """Drains the outbox into the index: one index commit per batch, failed batches retried
-    with exponential backoff, entries removed only once applied (nothing is ever dropped)."""
+    with exponential backoff, entries removed only once applied (nothing is ever dropped).
+
+    With ``status_file``, its last error is also kept there for the API processes that report
+    it (see :class:`connectra.workers.link.RemoteIndexer`).
+    """
 
     def __init__(
         self,
@@ -96,6 +124,7 @@ class Indexer:
         batch_size: int = 2000,
         idle_seconds: float = 0.2,
         max_backoff_seconds: float = 30.0,
+        status_file: Path | None = None,
     ) -> None:
         self.store = store
         self.index = index
@@ -106,6 +135,9 @@ class Indexer:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.last_error: str | None = None
+        self.status_file = status_file
+        if status_file is not None:
+            _write_status(status_file, None)
 
     def wake(self) -> None:
         """Called after a write commits, so that it becomes searchable without a poll delay."""
@@ -127,17 +159,23 @@ class Indexer:
                 changes = collect_changes(conn, batch)
             apply_changes(self.index, changes)
         except Exception as exc:  # any failure: keep the entries and try again later
-            self.last_error = type(exc).__name__
+            self._record(type(exc).__name__)
             attempts = max(entry.attempts for entry in batch)
             delay = self._backoff(attempts)
             log.warning("index batch of %d failed (%r); retrying in %.1fs", len(ids), exc, delay)
             with self.store.write() as conn:
                 outbox.postpone(conn, ids, datetime.now(UTC), timedelta(seconds=delay), str(exc))
             return len(ids)
-        self.last_error = None
+        self._record(None)
         with self.store.write() as conn:
             outbox.remove(conn, ids)
         return len(ids)
+
+    def _record(self, error: str | None) -> None:
+        if error != self.last_error:
+            self.last_error = error
+            if self.status_file is not None:
+                _write_status(self.status_file, error)
 
     def _backoff(self, attempts: int) -> float:
         base = min(self.max_backoff_seconds, 0.25 * 2**attempts)
@@ -172,9 +210,4 @@ class Indexer:
             self._thread.join(timeout)
 
     def lag(self) -> dict[str, Any]:
-        """Pending entries and the age of the oldest one, for /health and the log."""
-        with self.store.read() as conn:
-            state = outbox.lag(conn)
-        age = (datetime.now(UTC) - state.oldest).total_seconds() if state.oldest else 0.0
-        return {"pending": state.pending, "oldest_age_seconds": round(max(age, 0.0), 3),
-                "last_error": self.last_error}  # fmt: skip
+        return outbox_lag(self.store, self.last_error)

@@ -16,7 +16,7 @@ from connectra.index.tantivy.hits import read_uuids
 from connectra.index.tantivy.queries import count
 from connectra.index.tantivy.schema import tantivy_fields
 from connectra.index.tantivy.sort import UUID_KEY, Sorter
-from connectra.model.fields import Entity
+from connectra.model.fields import ENTITIES, Entity
 from connectra.model.text import lower
 from connectra.vql.ast import AnyOf, Page, Query, SortKey, Text
 
@@ -29,6 +29,10 @@ class TantivyIndex:
         self._writer_heap = writer_heap
         self._indexes: dict[str, EntityIndex] = {}
         self._lock = threading.Lock()
+        # Opened (created, when new) now: processes that start reading it later never race
+        # each other to create a directory.
+        for entity in ENTITIES.values():
+            self._of(entity)
 
     def _of(self, entity: Entity) -> EntityIndex:
         with self._lock:
