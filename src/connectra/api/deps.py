@@ -20,9 +20,13 @@ from connectra.workers.link import IndexerLink
 
 
 def _app_state(name: str) -> Callable[[Request], Any]:
-    """A dependency that hands a route one of the engines ``create_app`` put on app.state."""
+    """A dependency that hands a route one of the engines ``create_app`` put on app.state.
 
-    def get(request: Request) -> Any:
+    Async on purpose: FastAPI runs a sync dependency in the thread pool, a hop per dependency
+    per request for an attribute lookup; the routes themselves stay sync (their search and
+    store work runs in the pool, off the event loop)."""
+
+    async def get(request: Request) -> Any:
         return getattr(request.app.state, name)
 
     return get
