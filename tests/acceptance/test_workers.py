@@ -149,14 +149,19 @@ def test_rate_limit_is_one_per_key_across_workers(tmp_data: Path) -> None:
     assert statuses == {200: capacity, 429: len(answers) - capacity}
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_a_signal_stops_every_process(tmp_data: Path, signum: signal.Signals) -> None:
+@pytest.mark.parametrize(
+    ("signum", "exit_code"),
+    [(signal.SIGTERM, 0), (signal.SIGINT, 0), (signal.SIGKILL, -signal.SIGKILL)],
+)
+def test_a_signal_stops_every_process(
+    tmp_data: Path, signum: signal.Signals, exit_code: int
+) -> None:
     with running_server(tmp_data, {"CONNECTRA_WORKERS": str(WORKERS)}) as server:
         workers = _all_up(server)
         processes = _children(server.process.pid)
         assert workers <= processes
         os.kill(server.process.pid, signum)
-        assert server.process.wait(timeout=DEADLINE_SECONDS) == 0
+        assert server.process.wait(timeout=DEADLINE_SECONDS) == exit_code
     deadline = time.monotonic() + DEADLINE_SECONDS
     while any(_alive(pid) for pid in processes) and time.monotonic() < deadline:
         time.sleep(0.1)

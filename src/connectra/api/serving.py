@@ -11,9 +11,12 @@ set, else through a SQLite file in the data dir.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -35,6 +38,7 @@ from connectra.workers.wake import WakeListener, wake_address
 RATE_LIMIT_FILE = "ratelimit.db"
 INDEXER_STATUS_FILE = "indexer.status"
 WORKER_HEADER = b"x-connectra-worker"
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def default_workers() -> int:
@@ -124,8 +128,10 @@ class WorkerApp:
     settings: Settings
     api_keys: tuple[str, ...]
     indexer_in_parent: bool
+    parent: int = field(default_factory=os.getpid)
 
     def __call__(self) -> ASGIApp:
+        _die_with(self.parent)
         settings = self.settings
         store = Store.from_url(settings.database_url(), echo=settings.pg_db_debug)
         data_dir = settings.connectra_data_dir
@@ -146,6 +152,16 @@ class WorkerApp:
             objects=open_objects(settings, settings.public_url()),
         )
         return WorkerHeader(app)
+
+
+def _die_with(parent: int) -> None:
+    """Linux: have the kernel send this worker SIGTERM when its supervisor dies, even by SIGKILL
+    (a graceful stop goes through the supervisor; this is for the other deaths)."""
+    if sys.platform != "linux":
+        return
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it died before the line above
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 class WorkerHeader:
