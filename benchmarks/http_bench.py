@@ -1,15 +1,25 @@
 """HTTP req/s and latency in the same run: real ``connectra api`` servers on the benchmark's store
 and index, one per worker count (``--workers``), loaded with wrk (the scenarios of
 ``http_load.py``) at 1 and 16 connections. The servers run side by side and take turns, so that
-the load other processes put on the machine falls on every worker count alike."""
+the load other processes put on the machine falls on every worker count alike.
+
+``run.py`` runs this as its HTTP part; alone, on a store and index built before (for instance the
+ones ``profile_reads.py`` keeps under ``benchmarks/data/profile_<N>/``):
+
+    kept=benchmarks/data/profile_100000
+    python benchmarks/http_bench.py --database-url sqlite:///$kept/connectra.db \
+        --search-url tantivy://$kept/index [--workers 1,2] [--rounds 2] [--seconds 10]
+"""
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -20,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from http_load import SCENARIOS, run_wrk
+from report import print_http
 
 KEY = "bench"
 CONNECTIONS = (1, 16)
@@ -122,3 +133,26 @@ def measure_http(
                     result = run_wrk(base + path, body, KEY, connections, seconds)
                     rows.append({"scenario": name, "seconds": seconds, "workers": n, **result})
     return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True, help="the store (SQLAlchemy URL)")
+    parser.add_argument("--search-url", required=True, help="the index (tantivy://DIR, ...)")
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration of each row")
+    parser.add_argument("--workers", default=",".join(map(str, WORKERS)))
+    parser.add_argument("--rounds", type=int, default=1, help="the whole measurement, again")
+    args = parser.parse_args()
+    if not wrk_available():
+        raise SystemExit("wrk not found: apt-get install wrk")
+    workers = [int(n) for n in args.workers.split(",")]
+    for round_number in range(1, args.rounds + 1):
+        with tempfile.TemporaryDirectory(prefix="connectra-http-") as scratch:
+            rows = measure_http(args.database_url, args.search_url, Path(scratch), args.seconds,
+                                workers)  # fmt: skip
+        print(f"\nround {round_number} of {args.rounds}")
+        print_http(rows)
+
+
+if __name__ == "__main__":
+    main()
