@@ -39,6 +39,9 @@ RATE_LIMIT_FILE = "ratelimit.db"
 INDEXER_STATUS_FILE = "indexer.status"
 WORKER_HEADER = b"x-connectra-worker"
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# The supervisor pings each worker every half second and replaces one that has not answered in
+# this time; a worker answers from a thread, so a long search holding the GIL must not count.
+WORKER_HEALTHCHECK_SECONDS = 30
 
 
 def default_workers() -> int:
@@ -110,7 +113,8 @@ def _supervise(settings: Settings, factory: WorkerApp, workers: int) -> None:
 
     config = uvicorn.Config(factory, factory=True, host=settings.connectra_host,
                             port=settings.connectra_port, workers=workers, access_log=False,
-                            log_level="warning")  # fmt: skip
+                            log_level="warning",
+                            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)  # fmt: skip
     sock = config.bind_socket()
     supervisor = Multiprocess(config, sockets=[sock])
     try:
