@@ -27,18 +27,19 @@ def wake_address(database_url: str) -> str:
 
 
 class WakeSender:
-    """What an API worker calls after a write: one datagram, never blocking, never failing."""
+    """What an API worker calls after a write: one datagram, never blocking, never failing
+    (a socket per wake: microseconds, next to the write's transaction)."""
 
     def __init__(self, address: str) -> None:
         self.address = address
-        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self._socket.setblocking(False)
 
     def wake(self) -> None:
-        try:
-            self._socket.sendto(WAKE, self.address)
-        except OSError:  # nobody listening, or its queue is full: it is awake or will poll
-            return
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
+            sender.setblocking(False)
+            try:
+                sender.sendto(WAKE, self.address)
+            except OSError:  # nobody listening, or its queue is full: awake, or it will poll
+                return
 
 
 class WakeListener:
