@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import signal
 import sys
 import threading
-from collections.abc import Callable
-from contextlib import closing
+import time
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -15,11 +17,13 @@ from typing import Any, TypeVar
 
 import click
 import orjson
-from tqdm import tqdm
 
+from connectra import console
 from connectra.errors import ConnectraError
 from connectra.index.base import SearchIndex
 from connectra.index.factory import open_index
+from connectra.limits import VERIFY_PAGE_SIZE
+from connectra.logs import configure_logging
 from connectra.model.fake import DemoData
 from connectra.model.fields import CONTACT, entity_for_service
 from connectra.objects.base import ObjectStore
@@ -28,15 +32,19 @@ from connectra.services import batch_upsert as batch_service
 from connectra.services import jobs as job_service
 from connectra.services import search as search_service
 from connectra.services import transfers
+from connectra.services import verify as verify_service
 from connectra.settings import Settings, load_settings
 from connectra.store import migrate
 from connectra.store.database import Store
-from connectra.workers.indexer import Indexer
+from connectra.workers.indexer import Indexer, discard_outdated, rebuild_outdated
 from connectra.workers.indexer import reindex as rebuild
+from connectra.workers.memory import MemoryLogger
+from connectra.workers.presence import IndexerPresence
 from connectra.workers.runner import Kind
 from connectra.workers.setup import make_runner
 
 FC = TypeVar("FC", bound=Callable[..., Any])
+INDEX_WAIT_POLL_SECONDS = 0.2
 
 
 def _env_option(*decls: str, envvar: str, **kwargs: Any) -> Callable[[FC], FC]:
@@ -87,9 +95,31 @@ def _engines(settings: Settings) -> Engines:
 
 
 def _migrated_store(settings: Settings) -> Store:
-    store = Store.from_url(settings.database_url(), echo=settings.pg_db_debug)
+    store = Store.from_url(
+        settings.database_url(), echo=settings.pg_db_debug, pool=settings.pool_limits()
+    )
     migrate.upgrade(store.engine)
     return store
+
+
+def _rebuild_outdated(store: Store, index: SearchIndex) -> None:
+    for entity, written in rebuild_outdated(store, index):
+        click.echo(f"rebuilt the outdated {entity.plural} index: {written} documents", err=True)
+
+
+@contextmanager
+def _operated(settings: Settings, store: Store, index: SearchIndex) -> Iterator[None]:
+    """A long-running process: logs in LOG_FORMAT, and the memory log when it is on."""
+    configure_logging(settings.log_style())
+    interval = settings.memory_log_seconds()
+    memory = MemoryLogger(store, index, interval) if interval > 0 else None
+    if memory is not None:
+        memory.start()
+    try:
+        yield
+    finally:
+        if memory is not None:
+            memory.stop()
 
 
 @click.group()
@@ -158,6 +188,9 @@ def api(data_dir: Path | None, database_url: str | None, host: str | None, port:
     _run_server(data_dir, database_url, host, port, workers, with_indexer=False)
 
 
+cli.add_command(api, "api-server")  # the contract's name for it
+
+
 def _run_server(
     data_dir: Path | None,
     database_url: str | None,
@@ -173,14 +206,38 @@ def _run_server(
     settings = _settings(data_dir, database_url, connectra_host=host, connectra_port=port)
     engines = _engines(settings)
     keys = resolve_api_keys(settings)
+    key_file = settings.connectra_data_dir / KEY_FILE
     if keys.generated:
-        key_file = settings.connectra_data_dir / KEY_FILE
         click.echo(f"Generated API key (shown once, kept in {key_file}): {keys.generated}")
+    if with_indexer:
+        _rebuild_outdated(engines.store, engines.index)
+    presence = _announce_indexer(settings) if with_indexer else None
+    key_source = "from API_KEY" if settings.api_keys() else f"in {key_file.resolve()}"
+    click.echo(console.banner(settings, key_source))
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
-        run_server(settings, engines.store, engines.index, engines.objects, keys.keys,
-                   with_indexer=with_indexer, workers=workers or default_workers())  # fmt: skip
+        with _operated(settings, engines.store, engines.index):
+            run_server(settings, engines.store, engines.index, engines.objects, keys.keys,
+                       with_indexer=with_indexer, workers=workers or default_workers())  # fmt: skip
     finally:
+        if presence is not None:
+            presence.release()
         engines.close()
+        click.echo("Connectra stopped: requests, job runners and the indexer are done")
+
+
+def _stop_on_sigterm(_signum: int, _frame: object) -> None:
+    """uvicorn handles SIGTERM (drains requests), then raises it again with the handler it found:
+    this one ends the process through the ``finally`` that stops the workers, not at once."""
+    raise SystemExit(0)
+
+
+def _announce_indexer(settings: Settings) -> IndexerPresence:
+    """Let the CLI's import/export on this data dir know an indexer runs here."""
+    presence = IndexerPresence(settings.connectra_data_dir)
+    if not presence.hold():
+        click.echo(f"warning: another indexer holds {presence.path}", err=True)
+    return presence
 
 
 @cli.command()
@@ -225,10 +282,12 @@ def seed(data_dir: Path | None, database_url: str | None, count: int, seed: int,
         click.echo(f"store already holds {existing} contacts; not seeding")
         return
     rows = DemoData(seed).rows(count)
-    with tqdm(total=count, unit="row", disable=None) as bar:
+    done = 0
+    with console.Progress("seed", count) as progress:
         while batch := list(islice(rows, settings.batch_size_for_insertion)):
             batch_service.batch_upsert(store, batch)
-            bar.update(len(batch))
+            done += len(batch)
+            progress.update(done)
     click.echo(f"seeded {count} demo contacts")
 
 
@@ -239,10 +298,14 @@ def indexer(data_dir: Path | None, database_url: str | None) -> None:
     settings = _settings(data_dir, database_url)
     store = _migrated_store(settings)
     index = open_index(settings.search_url())
+    presence = _announce_indexer(settings)
+    _rebuild_outdated(store, index)
     click.echo("indexer running; Ctrl-C to stop")
     try:
-        Indexer(store, index).run_forever()
+        with _operated(settings, store, index):
+            Indexer(store, index).run_forever()
     finally:
+        presence.release()
         index.close()
 
 
@@ -257,10 +320,58 @@ def reindex(data_dir: Path | None, database_url: str | None, entities: tuple[str
     try:
         for name in entities or ("companies", "contacts"):
             entity = entity_for_service(name)
+            discard_outdated(index, entity)
             written = rebuild(store, index, entity)
             click.echo(f"reindexed {written} {entity.plural}")
     finally:
         index.close()
+
+
+@cli.command()
+@_store_options
+@_env_option(
+    "--repair",
+    envvar="CONNECTRA_VERIFY_REPAIR",
+    is_flag=True,
+    help="Queue every difference to the index outbox (the indexer then rewrites or deletes).",
+)
+@_env_option(
+    "--page-size",
+    envvar="CONNECTRA_VERIFY_PAGE_SIZE",
+    type=click.IntRange(min=1),
+    default=VERIFY_PAGE_SIZE,
+    show_default=True,
+    help="Uuids read per page on each side (memory stays bounded by it).",
+)
+@click.argument("entities", nargs=-1, type=click.Choice(["contacts", "companies"]))
+def verify(data_dir: Path | None, database_url: str | None, repair: bool, page_size: int,
+           entities: tuple[str, ...]) -> None:  # fmt: skip
+    """Compare the store's live rows with the index (missing, extra, stale documents); exits 1
+    when differences are found and not repaired."""
+    settings = _settings(data_dir, database_url)
+    store = _migrated_store(settings)
+    index = open_index(settings.search_url())
+    found = 0
+    try:
+        for name in entities or ("companies", "contacts"):
+            entity = entity_for_service(name)
+            total = search_service.count_stored(store, entity)
+            with console.Progress(entity.plural, total) as progress:
+                report = verify_service.verify(
+                    store, index, entity, repair=repair, page=page_size,
+                    progress=lambda walked: progress.update(walked.rows),
+                )  # fmt: skip
+            queued = f"; {report.queued} queued for the indexer" if repair else ""
+            click.echo(
+                f"{entity.plural}: {report.rows} rows, {report.documents} documents: "
+                f"{report.missing} missing, {report.extra} extra, {report.stale} stale{queued}"
+            )
+            found += report.differences
+    finally:
+        index.close()
+        store.dispose()
+    if found and not repair:
+        sys.exit(1)
 
 
 @cli.group()
@@ -277,7 +388,8 @@ def _run_jobs(kind: Kind, data_dir: Path | None, database_url: str | None) -> No
         signal.signal(signum, lambda *_: stop.set())
     runner.start()
     click.echo(f"{kind} runner started with {runner.workers} worker(s); SIGTERM to stop")
-    stop.wait()
+    with _operated(settings, engines.store, engines.index):
+        stop.wait()
     runner.stop()
     engines.close()
 
@@ -298,18 +410,18 @@ def jobs_retry(data_dir: Path | None, database_url: str | None) -> None:
 
 def _run_job_here(engines: Engines, settings: Settings, job_type: str, data: dict[str, Any],
                   total: int | None = None) -> dict[str, Any]:  # fmt: skip
-    """Create a job and run it in this process, with a progress bar fed by its saved progress
-    (the total is the job's own when it records one)."""
+    """Create a job and run it in this process, with progress fed by its saved progress (the
+    total is the job's own when it records one)."""
     job = job_service.submit(engines.store, job_service.NewJob(job_type, data, 0))
+    click.echo(f"job {job['uuid']} ({job_type})")
     runner = make_runner("first_time", settings, engines.store, engines.index, engines.objects)
-    with tqdm(total=total, unit="row", disable=None) as bar:
+    with console.Progress(job_type, total) as progress:
         worker = threading.Thread(target=runner.run_one, kwargs={"uuid": job["uuid"]})
         worker.start()
         while worker.is_alive():
             worker.join(0.5)
             rows, known = job_service.progress_rows(job_service.get_job(engines.store, job["uuid"]))
-            bar.n, bar.total = rows, known if known is not None else bar.total
-            bar.refresh()
+            progress.update(rows, known)
     finished = job_service.get_job(engines.store, job["uuid"])
     if finished["status"] != job_service.COMPLETED:
         errors = finished["job_response"].get("runtime_errors", [])
@@ -321,16 +433,40 @@ def _run_job_here(engines: Engines, settings: Settings, job_type: str, data: dic
 @_store_options
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_cmd(data_dir: Path | None, database_url: str | None, path: Path) -> None:
-    """Import a CSV file (the contract's import columns) as an insert_csv_file job."""
+    """Import a CSV file (columns: docs/csv.md) as an insert_csv_file job."""
     settings = _settings(data_dir, database_url)
     engines = _engines(settings)
     with path.open("rb") as source:
         key = transfers.store_file(engines.objects, settings, source, path.name)
     lines = sum(1 for _ in path.open("rb")) - 1
     job = _run_job_here(engines, settings, "insert_csv_file", {"s3_key": key}, lines)
-    click.echo(job["job_response"].get("messages", "done"))
-    Indexer(engines.store, engines.index).drain()
+    for line in console.rejected_rows(job["job_response"].get("row_errors", [])):
+        click.echo(line)
+    click.echo(f"job {job['uuid']}: {job['job_response'].get('messages', 'done')}")
+    if _server_indexes(settings):
+        click.echo("the running server indexes the rows (GET /health shows indexer.pending)")
+    else:
+        Indexer(engines.store, engines.index).drain()
     engines.close()
+
+
+def _server_indexes(settings: Settings) -> bool:
+    """Whether a server's indexer runs on this data dir: then it applies our outbox entries,
+    and this process keeps off the index (its writer lock is the server's)."""
+    return IndexerPresence(settings.connectra_data_dir).running_elsewhere()
+
+
+def _index_caught_up(engines: Engines, settings: Settings) -> None:
+    """Before an export: everything stored is searchable (indexed here, or by the running
+    server's indexer when there is one)."""
+    if not _server_indexes(settings):
+        Indexer(engines.store, engines.index).drain()
+        return
+    waiter = Indexer(engines.store, engines.index)  # only asked for the outbox lag
+    if pending := waiter.lag()["pending"]:
+        click.echo(f"waiting for the running server to index {pending} pending changes")
+    while waiter.lag()["pending"]:
+        time.sleep(INDEX_WAIT_POLL_SECONDS)
 
 
 @cli.command("export")
@@ -366,7 +502,7 @@ def export_cmd(data_dir: Path | None, database_url: str | None, vql_path: Path, 
     """Export the records a VQL query matches to a CSV file (an export_csv_file job)."""
     settings = _settings(data_dir, database_url)
     engines = _engines(settings)
-    Indexer(engines.store, engines.index).drain()
+    _index_caught_up(engines, settings)
     vql = orjson.loads(vql_path.read_bytes())
     job = _run_job_here(engines, settings, "export_csv_file", {"service": service, "vql": vql})
     key = job["job_response"]["s3_key"]
@@ -380,7 +516,7 @@ def export_cmd(data_dir: Path | None, database_url: str | None, vql_path: Path, 
 @_env_option("--host", envvar="GATEWAY_HOST", default=None, help="Bind address [127.0.0.1].")
 @_env_option("--port", envvar="GATEWAY_PORT", type=int, default=None, help="Port [8080].")
 def gateway(host: str | None, port: int | None) -> None:
-    """The consumer API of CONTRACT.md §g over a Connectra server (CONNECTRA_BASE_URL,
+    """The consumer back end over a Connectra server (CONNECTRA_BASE_URL,
     CONNECTRA_API_KEY, CONNECTRA_TIMEOUT); callers authenticate with GATEWAY_API_KEYS."""
     import uvicorn
 
@@ -420,10 +556,32 @@ def bench(args: tuple[str, ...]) -> None:
     sys.exit(done.returncode)
 
 
+@cli.command("run")
+def run_cmd() -> None:
+    """Run the command in RUN_COMMAND (a container's entry point).
+
+    For example `api-server`, `serve`, `indexer`, `jobs first_time`, `jobs retry`, `migrate`,
+    `verify --repair`; `help` lists the commands. A bare `connectra` with RUN_COMMAND set does
+    the same.
+    """
+    settings = load_settings()
+    words = shlex.split(settings.run_command)
+    if not words:
+        raise click.UsageError("RUN_COMMAND is not set (try RUN_COMMAND=api-server)")
+    if words[0] == "run":
+        raise click.UsageError("RUN_COMMAND=run would run itself")
+    cli.main(args=["--help"] if words == ["help"] else words, prog_name="connectra",
+             standalone_mode=False)  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: a ConnectraError prints its cause chain and exits non-zero."""
+    args = sys.argv[1:] if argv is None else argv
+    if not args:
+        settings = load_settings()
+        args = ["run"] if settings.run_command else args
     try:
-        cli.main(args=argv, prog_name="connectra", standalone_mode=False)
+        cli.main(args=args, prog_name="connectra", standalone_mode=False)
     except click.exceptions.Abort:
         sys.exit(130)
     except click.ClickException as exc:

@@ -31,6 +31,7 @@
     ├── RateLimitExceeded               429 RATE_LIMIT_EXCEEDED
     ├── DatabaseError                   500 DATABASE_ERROR     ERR_DATA_FETCH_FAILED
     ├── SearchEngineError               500 ELASTICSEARCH_ERROR ERR_ELASTICSEARCH_FAILURE
+    │   └── IndexOutdated                   (an embedded index written with another schema)
     ├── ObjectStorageError              500 INTERNAL_ERROR
     └── ConfigurationError              500 INTERNAL_ERROR
 """
@@ -206,6 +207,10 @@ class DatabaseError(ConnectraError):
 class SearchEngineError(ConnectraError):
     error_code = "ELASTICSEARCH_ERROR"
     token = "ERR_ELASTICSEARCH_FAILURE"
+
+
+class IndexOutdated(SearchEngineError):
+    """The embedded index on disk was written by a version with another schema: rebuild it."""
 
 
 class ObjectStorageError(ConnectraError):

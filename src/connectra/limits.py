@@ -17,6 +17,8 @@ CSV_ROW_ERRORS_MAX = 1000  # malformed rows an import skips before it fails as t
 
 STORE_IN_CHUNK = 1000  # values per SQL IN list (SQLite's and PostgreSQL's comfortable size)
 
+VERIFY_PAGE_SIZE = 5000  # uuids per page of `connectra verify` on each side, and per repair write
+
 
 def page_size(limit: int | None) -> int:
     """A list's ``limit``: absent or <= 0 → the default, above the maximum → 400."""

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
+PRODUCTION_NAMES = frozenset({"production", "prod"})
+PRODUCTION_MEMORY_LOG_SECONDS = 300.0  # the contract's default period
+SERVER_POOL = (30, 10)  # PostgreSQL connections per process: at most open, at most kept idle
+LAMBDA_POOL = (5, 2)  # the contract's Lambda values: one request at a time per instance
 
 
 class Settings(BaseSettings):
@@ -44,6 +48,8 @@ class Settings(BaseSettings):
     pg_db_password: str = ""
     pg_db_debug: bool = False
     pg_db_ssl: bool = False
+    pg_db_max_open_conns: int | None = Field(default=None, ge=1)
+    pg_db_max_idle_conns: int | None = Field(default=None, ge=1)
 
     elasticsearch_connection: str = ""
     elasticsearch_host: str = ""
@@ -75,6 +81,39 @@ class Settings(BaseSettings):
     run_jobs_in_api: bool = False
     connectra_job_lease_seconds: float = Field(default=60.0, gt=0)  # a dead worker's job waits this
 
+    app_env: str = "development"
+    log_format: Literal["json", "text"] | None = None  # default: json in production
+    memory_log_interval_seconds: float | None = Field(default=None, ge=0)  # 0 = off
+    metrics_public: bool = False
+    run_command: str = ""  # what `connectra run` runs (a container's entry point)
+    lambda_mode: bool = False
+    aws_lambda_function_name: str = ""
+
+    def production(self) -> bool:
+        return self.app_env.strip().lower() in PRODUCTION_NAMES
+
+    def log_style(self) -> Literal["json", "text"]:
+        """``LOG_FORMAT``, else JSON lines in production and readable text elsewhere."""
+        if self.log_format is not None:
+            return self.log_format
+        return "json" if self.production() else "text"
+
+    def memory_log_seconds(self) -> float:
+        """``MEMORY_LOG_INTERVAL_SECONDS``, else every 5 minutes in production and off elsewhere."""
+        if self.memory_log_interval_seconds is not None:
+            return self.memory_log_interval_seconds
+        return PRODUCTION_MEMORY_LOG_SECONDS if self.production() else 0.0
+
+    def in_lambda(self) -> bool:
+        return self.lambda_mode or bool(self.aws_lambda_function_name)
+
+    def pool_limits(self) -> tuple[int, int]:
+        """(most connections open, most kept idle) of a PostgreSQL store's pool, per process."""
+        max_open, max_idle = LAMBDA_POOL if self.in_lambda() else SERVER_POOL
+        max_open = self.pg_db_max_open_conns or max_open
+        max_idle = self.pg_db_max_idle_conns if self.pg_db_max_idle_conns is not None else max_idle
+        return max_open, min(max_idle, max_open)
+
     def api_keys(self) -> list[str]:
         """The accepted keys: ``API_KEY`` may hold several, comma-separated."""
         return [key.strip() for key in self.api_key.split(",") if key.strip()]
@@ -82,7 +121,7 @@ class Settings(BaseSettings):
     def database_url(self) -> str:
         """SQLAlchemy URL of the store (SQLite under the data dir by default)."""
         if self.connectra_database_url:
-            return _sqlalchemy_url(self.connectra_database_url)
+            return self._pg_ssl(_sqlalchemy_url(self.connectra_database_url))
         if self.pg_db_connection:
             return self._pg_ssl(_sqlalchemy_url(self.pg_db_connection))
         if self.pg_db_host:
@@ -96,7 +135,7 @@ class Settings(BaseSettings):
 
     def _pg_ssl(self, url: str) -> str:
         """``PG_DB_SSL=true`` requires TLS unless the DSN already says how (``sslmode=``)."""
-        if not self.pg_db_ssl or "sslmode=" in url:
+        if not self.pg_db_ssl or not url.startswith("postgresql") or "sslmode=" in url:
             return url
         return f"{url}{'&' if '?' in url else '?'}sslmode=require"
 

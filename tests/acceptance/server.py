@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +51,10 @@ def running_server(
     key: str = "test-key",
     command: str = "serve",
     port: int | None = None,
+    wait: bool = True,
 ) -> Iterator[Server]:
-    """Start a server on ``port`` (a free one by default), wait for /health, stop it afterwards."""
+    """Start a server on ``port`` (a free one by default), wait until /health says it is ready
+    (unless not ``wait``), stop it afterwards."""
     port = port or free_port()
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("CONNECTRA_")}
     full_env.update(
@@ -68,7 +71,8 @@ def running_server(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_up(base, process)
+        if wait:
+            wait_ready(base, process)
         yield Server(base, key.split(",", maxsplit=1)[0], data_dir, process)
     finally:
         process.terminate()
@@ -79,17 +83,30 @@ def running_server(
         log.close()
 
 
-def _wait_up(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
+def _starting(response: httpx.Response) -> bool:
+    """A Connectra server whose index has not caught up yet (/health 503 ``starting``)."""
+    try:
+        return response.status_code == HTTPStatus.SERVICE_UNAVAILABLE and (
+            response.json().get("status") == "starting"
+        )
+    except ValueError:
+        return False
+
+
+def wait_ready(base: str, process: subprocess.Popen[Any], timeout: float = 60) -> None:
+    """Until /health answers and no longer says ``starting`` (``ok``, or ``degraded`` when a
+    test starts a server without its engines; any answer from a server without /health)."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"server exited with {process.returncode}")
         try:
-            httpx.get(f"{base}/health", timeout=1)
-            return
+            if not _starting(httpx.get(f"{base}/health", timeout=1)):
+                return
         except httpx.TransportError:
-            time.sleep(0.1)
-    raise AssertionError("server did not start")
+            pass
+        time.sleep(0.1)
+    raise AssertionError("server did not become ready")
 
 
 def assert_error(

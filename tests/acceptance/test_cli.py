@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import socket
@@ -16,6 +17,10 @@ import httpx
 import pytest
 
 from connectra.cli import cli
+from connectra.console import REJECTED_ROWS_SHOWN
+from connectra.model.fake import DemoData
+from connectra.model.rows import CSV_HEADERS
+from tests.acceptance.server import wait_ready
 
 CONNECTRA = [sys.executable, "-m", "connectra"]
 
@@ -48,17 +53,11 @@ def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{base}/health", timeout=1)
-            break
-        except httpx.TransportError:
-            assert proc.poll() is None, "server exited early"
-            time.sleep(0.1)
+    wait_ready(base, proc)
     yield base, proc
-    proc.terminate()
-    proc.wait(timeout=10)
+    if proc.returncode is None:  # the test did not stop it and read its output itself
+        proc.terminate()
+        proc.communicate(timeout=30)
 
 
 def test_migrate_and_seed(tmp_path: Path) -> None:
@@ -80,9 +79,79 @@ def test_serve_answers_health_and_generates_a_key_once(
     key_file = tmp_path / "data" / "api_key"
     assert key_file.stat().st_mode & 0o777 == 0o600
     proc.terminate()
-    output, _ = proc.communicate(timeout=10)
+    output, _ = proc.communicate(timeout=30)
     key = key_file.read_text().strip()
     assert output.count(key) == 1  # printed once, at generation, and never logged again
+    assert output.count("Connectra 0.1.0 serving at") == 1  # one banner, saying where and what
+    for shown in (f"{base}/docs", f"{base}/ui", f"data dir: {tmp_path / 'data'}",
+                  "store:    sqlite", "index:    tantivy", f"API key:  in {key_file}"):  # fmt: skip
+        assert shown in output, shown
+    assert output.rstrip().endswith(
+        "Connectra stopped: requests, job runners and the indexer are done"
+    )
+    assert proc.returncode == 0
+
+
+def _csv(path: Path, good: int, malformed: int) -> Path:
+    """``good`` demo rows, then ``malformed`` rows with too few fields."""
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(CSV_HEADERS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(DemoData(3).rows(good))
+        handle.writelines("only,three,fields\n" for _ in range(malformed))
+    return path
+
+
+def test_import_lists_rejected_rows_and_names_the_job(tmp_path: Path) -> None:
+    good, malformed = 40, 25
+    done = subprocess.run(
+        [*CONNECTRA, "import", str(_csv(tmp_path / "in.csv", good, malformed))],
+        env=_env(tmp_path), cwd=tmp_path, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    rejected = [line for line in done.stdout.splitlines() if line.startswith("  rejected line")]
+    assert len(rejected) == REJECTED_ROWS_SHOWN
+    assert rejected[0] == f"  rejected line {good + 2}: expected {len(CSV_HEADERS)} fields, got 3"
+    assert f"... and {malformed - REJECTED_ROWS_SHOWN} more rejected rows" in done.stdout
+    assert re.search(
+        rf"job [0-9a-f-]{{36}}: {good} rows processed, {malformed} malformed rows skipped",
+        done.stdout,
+    )
+    # No terminal: one plain progress line (not a redrawn bar) at the end: rows written of lines.
+    assert f"insert_csv_file: {good}/{good + malformed} rows" in done.stderr
+    assert "\r" not in done.stderr
+
+
+def test_import_while_the_server_runs_leaves_indexing_to_it(
+    tmp_path: Path, server: tuple[str, subprocess.Popen[str]]
+) -> None:
+    base, _proc = server
+    good = 60
+    done = subprocess.run(
+        [*CONNECTRA, "import", str(_csv(tmp_path / "in.csv", good, 0))],
+        env=_env(tmp_path), cwd=tmp_path, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    output = done.stdout + done.stderr
+    assert "the running server indexes the rows" in output
+    for alarming in ("retrying", "failed", "LockBusy", "Traceback"):
+        assert alarming not in output
+    key = (tmp_path / "data" / "api_key").read_text().strip()
+    deadline = time.monotonic() + 60
+    count = 0
+    while time.monotonic() < deadline and count != good:
+        count = httpx.post(f"{base}/contacts/count", json={}, headers={"X-API-Key": key}).json()[
+            "count"
+        ]
+        time.sleep(0.1)
+    assert count == good
+    (tmp_path / "q.json").write_text('{"select_columns": ["uuid", "email"]}')
+    exported = subprocess.run(
+        [*CONNECTRA, "export", "--vql", "q.json", "--out", "out.csv"],
+        env=_env(tmp_path), cwd=tmp_path, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    assert f"{good} rows exported" in exported.stdout
+    for alarming in ("retrying", "failed", "LockBusy", "Traceback"):
+        assert alarming not in exported.stdout + exported.stderr
+    assert len((tmp_path / "out.csv").read_text().splitlines()) == good + 1
 
 
 def test_every_option_names_its_environment_variable() -> None:

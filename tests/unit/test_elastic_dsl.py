@@ -567,7 +567,9 @@ def test_index_definition(entity: Entity) -> None:
 
     assert mappings["dynamic"] == "strict"
     properties = mappings["properties"]
-    assert set(properties) == {field.name for field in entity.index_fields}
+    assert set(properties) == {field.name for field in entity.index_fields} | {"updated_at"}
+    # The row's updated_at, for `connectra verify`: kept in _source, never searched.
+    assert properties["updated_at"] == {"type": "long", "index": False, "doc_values": False}
     expected_type = {
         FieldKind.TEXT: "text",
         FieldKind.KEYWORD: "keyword",

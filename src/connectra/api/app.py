@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
+from fastapi_offline import FastAPIOffline
 from starlette.middleware.gzip import GZipMiddleware
 
 from connectra import __version__
 from connectra.api.errors import error_response, install_error_handlers
+from connectra.api.metrics import MetricsEndpoint
 from connectra.api.middleware import (
     AuthRateLimitMiddleware,
     BodyLimitMiddleware,
     PreflightCORSMiddleware,
 )
+from connectra.api.openapi import DOCS_OPTIONS, install_openapi
 from connectra.api.ratelimit import RateLimiter
+from connectra.api.request_log import RequestLogMiddleware
 from connectra.api.routes import common, filters, health, jobs, reads, writes
 from connectra.api.routes.objects import objects_router
 from connectra.api.routes.ui import install_ui
@@ -28,7 +30,6 @@ from connectra.model.fields import COMPANY, CONTACT
 from connectra.objects.base import ObjectStore
 from connectra.settings import Settings
 from connectra.store.database import Store
-from connectra.vql.models import VQLRequest
 from connectra.vql.validate import json_path
 from connectra.workers.link import IndexerLink
 
@@ -41,7 +42,8 @@ CORS_HEADERS = [
     "X-API-Key",
 ]
 DESCRIPTION = """
-B2B contact and company data. Every route except `/health` needs an `X-API-Key` header.
+B2B contact and company data. Every route except `/health` needs an `X-API-Key` header: press
+**Authorize**, paste the key (printed at first start, kept in `data/api_key`), then "Try it out".
 List endpoints take a VQL body (see the examples on `POST /contacts`); responses omit empty keys.
 """
 
@@ -67,7 +69,9 @@ def create_app(
     indexer: IndexerLink | None = None,
     objects: ObjectStore | None = None,
 ) -> FastAPI:
-    app = FastAPI(title="Connectra", version=__version__, description=DESCRIPTION)
+    app = FastAPIOffline(
+        title="Connectra", version=__version__, description=DESCRIPTION, **DOCS_OPTIONS
+    )
     app.state.settings = settings
     app.state.store = store
     app.state.index = index
@@ -91,6 +95,8 @@ def create_app(
     install_ui(app)
 
     # Added innermost first: CORS answers pre-flight before anything else runs.
+    if not settings.metrics_public:
+        app.add_middleware(MetricsEndpoint, store=store, index=index)
     app.add_middleware(AuthRateLimitMiddleware, keys=list(api_keys), limiter=limiter)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=500)
@@ -102,23 +108,8 @@ def create_app(
         expose_headers=["Content-Length", "Content-Type"],
         allow_credentials=False,
     )
-    _document_vql_schema(app)
+    if settings.metrics_public:
+        app.add_middleware(MetricsEndpoint, store=store, index=index)
+    app.add_middleware(RequestLogMiddleware, keys=list(api_keys), store=store)
+    install_openapi(app)
     return app
-
-
-def _document_vql_schema(app: FastAPI) -> None:
-    """VQL routes parse their body themselves; publish its schema for the routes' $ref."""
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = get_openapi(
-                title=app.title, version=app.version, description=app.description, routes=app.routes
-            )
-            vql = VQLRequest.model_json_schema(ref_template="#/components/schemas/{model}")
-            components = schema.setdefault("components", {}).setdefault("schemas", {})
-            components.update(vql.pop("$defs", {}))
-            components["VQLRequest"] = vql
-            app.openapi_schema = schema
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

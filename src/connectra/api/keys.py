@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from connectra.settings import Settings
 
 KEY_FILE = "api_key"
+KEY_ID_CHARS = 12  # 48 bits: distinct for any realistic number of keys, and says nothing of one
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,3 +32,8 @@ def resolve_api_keys(settings: Settings) -> ApiKeys:
     with os.fdopen(fd, "w") as handle:
         handle.write(key + "\n")
     return ApiKeys([key], key)
+
+
+def key_id(key: str) -> str:
+    """How logs and metrics name a key: a short hash, never the key itself."""
+    return hashlib.sha256(key.encode()).hexdigest()[:KEY_ID_CHARS]

@@ -24,22 +24,28 @@ OPEN_PATHS = frozenset({"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "
 SIGNED_ROUTES = (("PUT", "/common/uploads/"), ("GET", "/common/downloads/"))
 # The web console's page and assets hold no data (the page asks for the key and sends it).
 UI_PREFIX = "/ui"
+DOCS_ASSETS = "/docs/assets"  # Swagger UI's and ReDoc's scripts and styles (connectra.api.docs)
 UNLIMITED_BODY_ROUTE = ("PUT", "/common/uploads/")
 
 
-def _signed(scope: Scope) -> bool:
-    return any(
-        scope["method"] == method and scope["path"].startswith(prefix)
-        for method, prefix in SIGNED_ROUTES
-    )
+def _signed(method: str, path: str) -> bool:
+    return any(method == want and path.startswith(prefix) for want, prefix in SIGNED_ROUTES)
 
 
-def _open(scope: Scope) -> bool:
-    path: str = scope["path"]
-    if path in OPEN_PATHS or scope["method"] == "OPTIONS":
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + "/")
+
+
+def _open(method: str, path: str) -> bool:
+    if path in OPEN_PATHS or method == "OPTIONS":
         return True
-    is_ui = path == UI_PREFIX or path.startswith(UI_PREFIX + "/")
-    return is_ui and scope["method"] in ("GET", "HEAD")
+    static = _under(path, UI_PREFIX) or _under(path, DOCS_ASSETS)
+    return static and method in ("GET", "HEAD")
+
+
+def requires_key(method: str, path: str) -> bool:
+    """Whether a request (or an OpenAPI operation: path templates work too) needs X-API-Key."""
+    return not (_open(method, path) or _signed(method, path))
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:
@@ -74,7 +80,7 @@ class AuthRateLimitMiddleware:
         self.limiter = limiter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or _open(scope):
+        if scope["type"] != "http" or _open(scope["method"], scope["path"]):
             await self.app(scope, receive, send)
             return
         presented = _header(scope, b"x-api-key")
@@ -95,7 +101,7 @@ class AuthRateLimitMiddleware:
             error = RateLimitExceeded("rate limit exceeded: too many requests, retry later")
             await error_response(error, limits)(scope, receive, send)
             return
-        if not authorised and not _signed(scope):
+        if not authorised and not _signed(scope["method"], scope["path"]):
             await error_response(Unauthorized("Invalid or missing API key"), limits)(
                 scope, receive, send
             )

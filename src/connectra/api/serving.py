@@ -6,13 +6,15 @@ uvicorn workers (restarting one that dies; SIGTERM or SIGINT stops them all, the
 Each worker opens its own store connections and its own index reader, which follows the
 writer's commits; writes in a worker wake the parent's indexer through a datagram (see
 :mod:`connectra.workers.wake`); rate limits are shared through Redis when ``REDIS_URL`` is
-set, else through a SQLite file in the data dir.
+set, else through a SQLite file in the data dir; metrics add up over every process through
+``PROMETHEUS_MULTIPROC_DIR`` (``<data dir>/metrics``, emptied at start, unless it is set).
 """
 
 from __future__ import annotations
 
 import ctypes
 import os
+import shutil
 import signal
 import sys
 from collections.abc import Sequence
@@ -25,6 +27,8 @@ from connectra.api.ratelimit import make_rate_limiter
 from connectra.errors import ConfigurationError
 from connectra.index.base import SearchIndex
 from connectra.index.factory import open_index
+from connectra.instruments import multiprocess_dir, use_multiprocess_dir
+from connectra.logs import configure_logging
 from connectra.objects.base import ObjectStore
 from connectra.objects.factory import open_objects
 from connectra.settings import Settings
@@ -37,6 +41,7 @@ from connectra.workers.wake import WakeListener, wake_address
 
 RATE_LIMIT_FILE = "ratelimit.db"
 INDEXER_STATUS_FILE = "indexer.status"
+METRICS_DIR = "metrics"
 WORKER_HEADER = b"x-connectra-worker"
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 # The supervisor pings each worker every half second and replaces one that has not answered in
@@ -62,6 +67,8 @@ def run_server(
     """Serve until SIGTERM/SIGINT; the indexer (``with_indexer``) and the job runners (with it,
     or with ``RUN_JOBS_IN_API``) run in this process."""
     shared = workers > 1
+    if shared:
+        _share_metrics(settings)
     status = settings.connectra_data_dir / INDEXER_STATUS_FILE if shared else None
     indexer = Indexer(store, index, status_file=status) if with_indexer else None
     wake = indexer.wake if indexer is not None else (lambda: None)
@@ -92,6 +99,14 @@ def run_server(
         _stop(runners, indexer)
 
 
+def _share_metrics(settings: Settings) -> None:
+    """One scrape of any worker adds up every process (before anything is recorded here)."""
+    if multiprocess_dir() is None:
+        directory = settings.connectra_data_dir / METRICS_DIR
+        shutil.rmtree(directory, ignore_errors=True)  # a previous run's counters
+        use_multiprocess_dir(directory)
+
+
 def _stop(runners: list[Runner], indexer: Indexer | None) -> None:
     for runner in runners:
         runner.stop()
@@ -102,8 +117,10 @@ def _stop(runners: list[Runner], indexer: Indexer | None) -> None:
 def _serve_here(settings: Settings, app: ASGIApp) -> None:
     import uvicorn
 
+    # No access log: connectra.api.request_log replaces it; no log config: uvicorn's own records
+    # go through our handler and format.
     uvicorn.run(app, host=settings.connectra_host, port=settings.connectra_port,
-                access_log=False, log_level="warning")  # fmt: skip
+                access_log=False, log_level="warning", log_config=None)  # fmt: skip
 
 
 def _supervise(settings: Settings, factory: WorkerApp, workers: int) -> None:
@@ -113,7 +130,7 @@ def _supervise(settings: Settings, factory: WorkerApp, workers: int) -> None:
 
     config = uvicorn.Config(factory, factory=True, host=settings.connectra_host,
                             port=settings.connectra_port, workers=workers, access_log=False,
-                            log_level="warning",
+                            log_level="warning", log_config=None,
                             timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)  # fmt: skip
     sock = config.bind_socket()
     supervisor = Multiprocess(config, sockets=[sock])
@@ -137,6 +154,7 @@ class WorkerApp:
     def __call__(self) -> ASGIApp:
         _die_with(self.parent)
         settings = self.settings
+        configure_logging(settings.log_style())  # a spawned process starts without it
         store = Store.from_url(settings.database_url(), echo=settings.pg_db_debug)
         data_dir = settings.connectra_data_dir
         indexer = None

@@ -41,6 +41,15 @@ class TermCount:
     count: int
 
 
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """A document's uuid and the ``updated_at`` of the row it was built from (epoch
+    microseconds; None for a document written before the index kept it)."""
+
+    uuid: str
+    updated_at: int | None
+
+
 class SearchIndex(Protocol):
     """A derived, rebuildable index of entity documents (see :mod:`connectra.index.documents`)."""
 
@@ -85,6 +94,10 @@ class SearchIndex(Protocol):
     ) -> list[TermCount]:
         """Values of a keyword field among matching documents, with document counts, most
         frequent first (ties by value); ``contains`` filters values case-insensitively."""
+
+    def stamps(self, entity: Entity, *, after: str | None, limit: int) -> list[Stamp]:
+        """Up to ``limit`` documents whose uuid sorts after ``after`` (from the first when
+        None), in uuid order (code points): a walk over the whole index in bounded memory."""
 
     def drop(self, entity: Entity) -> None:
         """Remove every document of the entity (before a rebuild)."""

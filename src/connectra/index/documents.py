@@ -10,6 +10,11 @@ from connectra.model.fields import Entity, FieldKind, IndexField
 from connectra.model.text import lower
 from connectra.model.timestamps import epoch_micros
 
+# The row's updated_at (epoch microseconds) rides along in every document, outside the VQL field
+# catalogue (it is not searchable, CONTRACT.md §c.6): `connectra verify` compares it with the
+# store to find stale documents.
+UPDATED_AT = "updated_at"
+
 
 def _source(field: IndexField, row: Mapping[str, Any], company: Mapping[str, Any] | None) -> Any:
     if field.from_company:
@@ -45,4 +50,7 @@ def build_document(
         value = _index_value(field, _source(field, row, company))
         if value is not None:
             document[field.name] = value
+    updated = row.get(UPDATED_AT)
+    if isinstance(updated, datetime):
+        document[UPDATED_AT] = epoch_micros(updated)
     return document

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from connectra.errors import SearchEngineError
+from connectra.index.documents import UPDATED_AT
 from connectra.model.fields import Entity, FieldKind, IndexField
 from connectra.model.text import auto_fuzziness, lower, tokens
 from connectra.vql.ast import (
@@ -437,12 +438,33 @@ def source_document(entity: Entity, document: Mapping[str, Any]) -> dict[str, An
     return source
 
 
+def system_properties() -> dict[str, Any]:
+    """Mappings of the fields outside the VQL catalogue: kept in ``_source``, never searched
+    (also added to an index created before they existed, see the adapter's ``_ensure``)."""
+    return {"properties": {UPDATED_AT: {"type": "long", "index": False, "doc_values": False}}}
+
+
 def index_definition(entity: Entity) -> dict[str, Any]:
     """The body of the create-index request for ``entity`` (settings and strict mappings)."""
+    properties = {field.name: _property(field) for field in entity.index_fields}
     return {
         "settings": _settings(entity),
         "mappings": {
             "dynamic": "strict",
-            "properties": {field.name: _property(field) for field in entity.index_fields},
+            "properties": {**properties, **system_properties()["properties"]},
         },
     }
+
+
+def stamps_body(after: str | None, limit: int) -> dict[str, Any]:
+    """A page of every document in uuid order with its updated_at (``SearchIndex.stamps``)."""
+    body: dict[str, Any] = {
+        "size": limit,
+        "query": {"match_all": {}},
+        "sort": [{"uuid": "asc"}],
+        "_source": [UPDATED_AT],
+        "track_total_hits": False,
+    }
+    if after is not None:
+        body["search_after"] = [after]
+    return body

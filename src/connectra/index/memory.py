@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from connectra.index.base import Document, Hit, SearchResult, TermCount, rebuild_in_place
+from connectra.index.base import Document, Hit, SearchResult, Stamp, TermCount, rebuild_in_place
+from connectra.index.documents import UPDATED_AT
 from connectra.model.fields import Entity
 from connectra.vql import reference
 from connectra.vql.ast import Page, Query, SortKey
@@ -56,6 +57,11 @@ class MemoryIndex:
     ) -> list[TermCount]:
         counted = reference.terms(entity, self._of(entity).values(), field, query, contains, limit)
         return [TermCount(value, count) for value, count in counted]
+
+    def stamps(self, entity: Entity, *, after: str | None, limit: int) -> list[Stamp]:
+        docs = self._of(entity)
+        later = sorted(uuid for uuid in docs if after is None or uuid > after)[:limit]
+        return [Stamp(uuid, docs[uuid].get(UPDATED_AT)) for uuid in later]
 
     def rebuild(self, entity: Entity, batches: Iterable[Sequence[Document]]) -> int:
         return rebuild_in_place(self, entity, batches)

@@ -126,6 +126,7 @@ def submit(store: Store, job: NewJob) -> dict[str, Any]:
     """Queue a job (status ``open``) and return its row."""
     with store.write() as conn:
         row = jobs_repo.create(conn, job.job_type, job.data, job.retry_count, datetime.now(UTC))
+    store.job_bell.ring()  # committed: this process's runners look now, not at their tick
     return job_json(row)
 
 
@@ -164,6 +165,7 @@ def retrigger_job(store: Store, raw_uuid: str, body: Any) -> dict[str, Any]:
                 f"job {uuid} is {current['status']}: only failed or completed jobs can be "
                 "re-triggered"
             )
+    store.job_bell.ring()
     return job_json(row)
 
 

@@ -8,20 +8,28 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
 
-from connectra.store.engine import WRITE_OPTION, make_engine
+from connectra.store.engine import DEFAULT_POOL, WRITE_OPTION, make_engine
+from connectra.store.job_signals import Doorbell
 from connectra.store.migrate import current_revision
 
 
 class Store:
-    """Owns the engine; services receive it and open one transaction per request or batch."""
+    """Owns the engine; services receive it and open one transaction per request or batch.
+
+    ``job_bell`` is rung after a job commits, waking this process's job runners at once.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.job_bell = Doorbell()
 
     @classmethod
-    def from_url(cls, url: str, *, echo: bool = False) -> Store:
-        return cls(make_engine(url, echo=echo))
+    def from_url(
+        cls, url: str, *, echo: bool = False, pool: tuple[int, int] = DEFAULT_POOL
+    ) -> Store:
+        return cls(make_engine(url, echo=echo, pool=pool))
 
     @property
     def dialect(self) -> str:
@@ -49,6 +57,18 @@ class Store:
             return {"ok": True, "engine": self.dialect, "revision": current_revision(self.engine)}
         except sa.exc.SQLAlchemyError as exc:
             return {"ok": False, "engine": self.dialect, "error": type(exc).__name__}
+
+    def pool_usage(self) -> dict[str, int]:
+        """Connections of this process's pool: its size, in use, idle, overflow beyond size."""
+        pool = self.engine.pool
+        if not isinstance(pool, QueuePool):
+            return {}
+        return {
+            "size": pool.size(),
+            "checked_out": pool.checkedout(),
+            "idle": pool.checkedin(),
+            "overflow": max(pool.overflow(), 0),
+        }
 
     def dispose(self) -> None:
         self.engine.dispose()

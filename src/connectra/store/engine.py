@@ -12,16 +12,28 @@ from sqlalchemy.engine import Engine, make_url
 from connectra.errors import ConfigurationError
 
 WRITE_OPTION = "connectra_write"
+DEFAULT_POOL = (30, 10)  # (most connections open, most kept idle)
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine for a ``sqlite:///`` or ``postgresql+psycopg://`` URL."""
+def make_engine(url: str, *, echo: bool = False, pool: tuple[int, int] = DEFAULT_POOL) -> Engine:
+    """An engine for a ``sqlite:///`` or ``postgresql+psycopg://`` URL.
+
+    ``pool`` sizes a PostgreSQL pool (``PG_DB_MAX_OPEN_CONNS``, ``PG_DB_MAX_IDLE_CONNS``): the
+    idle ones stay pooled, the rest are overflow closed when returned.
+    """
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         return _sqlite_engine(url, parsed.database, echo=echo)
     if backend == "postgresql":
-        return sa.create_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        max_open, max_idle = pool
+        return sa.create_engine(
+            url,
+            echo=echo,
+            pool_size=max_idle,
+            max_overflow=max(max_open - max_idle, 0),
+            pool_pre_ping=True,
+        )
     raise ConfigurationError(f"unsupported database URL scheme {parsed.drivername!r}")
 
 

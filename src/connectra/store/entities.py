@@ -161,3 +161,20 @@ def iter_live(
             return
         yield rows
         last = rows[-1]["id"]
+
+
+def live_stamps(
+    conn: sa.Connection, entity: Entity, after: str | None, limit: int
+) -> list[tuple[str, datetime]]:
+    """(uuid, updated_at) of up to ``limit`` live rows with a uuid after ``after``, in uuid
+    order: keyset paging on the uuid's unique index, so a walk costs the same at any depth."""
+    table = table_of(entity)
+    stmt = (
+        sa.select(table.c.uuid, table.c.updated_at)
+        .where(table.c.deleted_at.is_(None))
+        .order_by(table.c.uuid)
+        .limit(limit)
+    )
+    if after is not None:
+        stmt = stmt.where(table.c.uuid > after)
+    return [(str(uuid), updated) for uuid, updated in conn.execute(stmt)]

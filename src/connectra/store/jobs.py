@@ -29,6 +29,7 @@ COMPLETED = "completed"
 FAILED = "failed"
 RETRY_IN_QUEUED = "retry_in_queued"
 ACTIVE = (IN_QUEUE, PROCESSING, RETRY_IN_QUEUED)
+CHANNEL = "connectra_jobs"  # PostgreSQL NOTIFY channel of new and re-triggered jobs
 
 
 def _row(row: Any) -> dict[str, Any]:
@@ -53,7 +54,16 @@ def create(
         )
         .returning(*jobs.c)
     )
-    return _row(conn.execute(stmt).one())
+    row = _row(conn.execute(stmt).one())
+    notify(conn)
+    return row
+
+
+def notify(conn: sa.Connection) -> None:
+    """Tell runners in other processes that a job is open (PostgreSQL ``NOTIFY``, delivered
+    when the transaction commits; other stores are polled, see ``store.job_signals``)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(sa.func.pg_notify(CHANNEL, "")))
 
 
 def get(conn: sa.Connection, uuid: str) -> dict[str, Any] | None:
@@ -104,7 +114,10 @@ def retrigger(
         .returning(*jobs.c)
     )
     updated = conn.execute(stmt).first()
-    return None if updated is None else _row(updated)
+    if updated is None:
+        return None
+    notify(conn)
+    return _row(updated)
 
 
 def _claim(
@@ -134,12 +147,22 @@ def _expired(now: datetime) -> sa.ColumnElement[bool]:
     return sa.and_(jobs.c.status.in_(ACTIVE), jobs.c.lease_expires_at < now)
 
 
+def _first_time_eligible(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.or_(jobs.c.status == OPEN, _expired(now))
+
+
+def claimable(conn: sa.Connection, now: datetime) -> bool:
+    """Whether a first_time runner would find a job to claim (a cheap, indexed look)."""
+    pick = sa.select(jobs.c.id).where(_first_time_eligible(now)).limit(1)
+    return conn.execute(pick).first() is not None
+
+
 def claim_first_time(
     conn: sa.Connection, owner: str, now: datetime, lease: timedelta, uuid: str | None = None
 ) -> dict[str, Any] | None:
     """An open job (that one, when ``uuid`` is given), or one whose worker died, now held by
     ``owner`` with status in_queue."""
-    eligible = sa.or_(jobs.c.status == OPEN, _expired(now))
+    eligible = _first_time_eligible(now)
     if uuid is not None:
         eligible = sa.and_(jobs.c.uuid == uuid, eligible)
     return _claim(conn, eligible, {"status": IN_QUEUE, **_lease(owner, now, lease)})
@@ -186,3 +209,11 @@ def finish(
         updated_at=now,
         **values,
     )
+
+
+def counts(conn: sa.Connection) -> list[tuple[str, str, int]]:
+    """(job_type, status, number of jobs) for every pair that has jobs."""
+    stmt = sa.select(jobs.c.job_type, jobs.c.status, sa.func.count()).group_by(
+        jobs.c.job_type, jobs.c.status
+    )
+    return [(str(kind), str(status), int(n)) for kind, status, n in conn.execute(stmt)]

@@ -19,6 +19,7 @@ from connectra.errors import (
     UnsupportedService,
     ValidationError,
 )
+from connectra.instruments import instruments
 from connectra.model.fields import Entity, entity_for_service
 from connectra.model.timestamps import format_timestamp
 from connectra.objects.base import export_key
@@ -73,6 +74,7 @@ def run_export(ctx: JobContext) -> dict[str, Any]:
             ctx.check_stop()
             writer.writerows([cell(row.get(name)) for name in columns] for row in rows)
             written += len(rows)
+            instruments().job_rows.labels(ctx.job["job_type"]).inc(len(rows))
             response["progress"] = {"rows": written, "total": total}
             ctx.save_progress(response)
         text.flush()

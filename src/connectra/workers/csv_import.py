@@ -19,6 +19,7 @@ from contextlib import closing
 from typing import Any, BinaryIO
 
 from connectra.errors import ValidationError
+from connectra.instruments import instruments
 from connectra.limits import CSV_ROW_ERRORS_MAX
 from connectra.model.normalize import clean_string
 from connectra.model.rows import CSV_HEADERS
@@ -111,6 +112,7 @@ class _Progress:
         )
         self.rows += len(rows)
         self.batches += 1
+        instruments().job_rows.labels(self.ctx.job["job_type"]).inc(len(rows))
         self.ctx.on_write()
 
     def result(self) -> dict[str, Any]:

@@ -5,19 +5,25 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 
+from connectra.errors import IndexOutdated
 from connectra.index.base import SearchIndex, write_version
 from connectra.index.documents import build_document
-from connectra.model.fields import COMPANY, CONTACT, Entity
+from connectra.index.tantivy import TantivyIndex
+from connectra.instruments import instruments
+from connectra.model.fields import COMPANY, CONTACT, ENTITIES, Entity
 from connectra.store import entities, outbox
 from connectra.store.database import Store
+from connectra.vql.ast import Query
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +91,30 @@ def reindex(store: Store, index: SearchIndex, entity: Entity, batch: int = 10_00
     return index.rebuild(entity, _live_documents(store, entity, batch))
 
 
+def discard_outdated(index: SearchIndex, entity: Entity) -> bool:
+    """Delete an embedded entity index written with another schema (it cannot be opened);
+    whether there was one."""
+    if not isinstance(index, TantivyIndex):
+        return False
+    try:
+        index.count(entity, Query())
+    except IndexOutdated as exc:
+        log.warning("%s: rebuilding %s from the store", exc, entity.plural)
+        index.discard(entity)
+        return True
+    return False
+
+
+def rebuild_outdated(store: Store, index: SearchIndex) -> list[tuple[Entity, int]]:
+    """At the index writer's start: rebuild every outdated embedded entity index from the store
+    (searches on it would fail until then anyway); the rebuilt ones and their documents."""
+    return [
+        (entity, reindex(store, index, entity))
+        for entity in ENTITIES.values()
+        if discard_outdated(index, entity)
+    ]
+
+
 def outbox_lag(store: Store, last_error: str | None) -> dict[str, Any]:
     """Pending entries and the age of the oldest one, for /health and the log."""
     with store.read() as conn:
@@ -94,18 +124,26 @@ def outbox_lag(store: Store, last_error: str | None) -> dict[str, Any]:
             "last_error": last_error}  # fmt: skip
 
 
-def read_status(path: Path) -> str | None:
-    """The last error an indexer process recorded in ``path`` (None: none, or no file)."""
+@dataclass(frozen=True, slots=True)
+class Status:
+    """What an indexer process tells the API processes beside it (see ``status_file``)."""
+
+    last_error: str | None = None
+    caught_up: bool = False
+
+
+def read_status(path: Path) -> Status:
+    """The state an indexer process last recorded in ``path`` (the initial one when absent)."""
     try:
-        return path.read_text(encoding="utf-8") or None
-    except FileNotFoundError:
-        return None
+        return Status(**orjson.loads(path.read_bytes()))
+    except (FileNotFoundError, orjson.JSONDecodeError):
+        return Status()
 
 
-def _write_status(path: Path, error: str | None) -> None:
+def _write_status(path: Path, status: Status) -> None:
     partial = path.with_name(path.name + ".tmp")
-    partial.write_text(error or "", encoding="utf-8")
-    partial.replace(path)  # readers see the old text or the new one, never a torn one
+    partial.write_bytes(orjson.dumps(asdict(status)))
+    partial.replace(path)  # readers see the old state or the new one, never a torn one
 
 
 class Indexer:
@@ -135,9 +173,14 @@ class Indexer:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.last_error: str | None = None
+        self._caught_up = threading.Event()
         self.status_file = status_file
-        if status_file is not None:
-            _write_status(status_file, None)
+        self._publish()
+
+    def caught_up(self) -> bool:
+        """Whether the index has caught up with the store since this indexer started (a pass
+        found nothing due and the last batch succeeded); /health says ``starting`` until then."""
+        return self._caught_up.is_set()
 
     def wake(self) -> None:
         """Called after a write commits, so that it becomes searchable without a poll delay."""
@@ -154,11 +197,15 @@ class Indexer:
         # index keeps refusing is soon alone and holds nothing else back.
         batch = batch[: max(1, self.batch_size >> batch[0].attempts)]
         ids = [entry.id for entry in batch]
+        meters = instruments()
+        started = time.perf_counter()
         try:
             with self.store.read() as conn:
                 changes = collect_changes(conn, batch)
             apply_changes(self.index, changes)
         except Exception as exc:  # any failure: keep the entries and try again later
+            meters.indexer_batch_seconds.labels("failed").observe(time.perf_counter() - started)
+            meters.indexer_failures.inc()
             self._record(type(exc).__name__)
             attempts = max(entry.attempts for entry in batch)
             delay = self._backoff(attempts)
@@ -169,13 +216,18 @@ class Indexer:
         self._record(None)
         with self.store.write() as conn:
             outbox.remove(conn, ids)
+        meters.indexer_batch_seconds.labels("applied").observe(time.perf_counter() - started)
+        meters.indexer_entries.inc(len(ids))
         return len(ids)
 
     def _record(self, error: str | None) -> None:
         if error != self.last_error:
             self.last_error = error
-            if self.status_file is not None:
-                _write_status(self.status_file, error)
+            self._publish()
+
+    def _publish(self) -> None:
+        if self.status_file is not None:
+            _write_status(self.status_file, Status(self.last_error, self.caught_up()))
 
     def _backoff(self, attempts: int) -> float:
         base = min(self.max_backoff_seconds, 0.25 * 2**attempts)
@@ -196,6 +248,9 @@ class Indexer:
                 log.exception("indexer pass failed")
                 handled = 0
             if not handled:
+                if self.last_error is None and not self.caught_up():
+                    self._caught_up.set()
+                    self._publish()
                 self._wake.wait(self.idle_seconds)
                 self._wake.clear()
 

@@ -11,11 +11,13 @@ from connectra.workers.wake import WakeSender
 
 
 class IndexerLink(Protocol):
-    """Writes wake it; ``/health`` reports its lag."""
+    """Writes wake it; ``/health`` reports its lag and whether it has caught up yet."""
 
     def wake(self) -> None: ...
 
     def lag(self) -> dict[str, Any]: ...
+
+    def caught_up(self) -> bool: ...
 
 
 class RemoteIndexer:
@@ -32,4 +34,7 @@ class RemoteIndexer:
         self._sender.wake()
 
     def lag(self) -> dict[str, Any]:
-        return outbox_lag(self.store, read_status(self.status_file))
+        return outbox_lag(self.store, read_status(self.status_file).last_error)
+
+    def caught_up(self) -> bool:
+        return read_status(self.status_file).caught_up

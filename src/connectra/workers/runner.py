@@ -2,9 +2,11 @@
 
 Each worker claims one job at a time atomically, holds a lease renewed by a heartbeat while the
 handler runs, and records the outcome. A job whose worker died keeps an expiring lease and is
-claimed again; handlers are idempotent and resume from their saved progress. On stop (SIGTERM)
-workers stop claiming, running handlers stop at their next batch boundary, and their jobs go
-back to ``open`` with their progress kept.
+claimed again; handlers are idempotent and resume from their saved progress. An idle
+``first_time`` worker wakes when a job is created (the store's doorbell, rung in this process and
+by a :class:`~connectra.store.job_signals.JobWatcher` for other processes) or on its tick.
+On stop (SIGTERM) workers stop claiming, running handlers stop at their next batch boundary,
+and their jobs go back to ``open`` with their progress kept.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any, Literal
 from connectra.errors import ConnectraError, InvalidJobType
 from connectra.store import jobs as jobs_repo
 from connectra.store.database import Store
+from connectra.store.job_signals import JobWatcher
 from connectra.workers.context import Handler, Interrupted, JobContext, LeaseLost
 
 log = logging.getLogger(__name__)
@@ -53,6 +56,7 @@ class Runner:
         self.lease = timedelta(seconds=lease_seconds)
         self.stopping = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._watcher = JobWatcher(store, self.stopping) if kind == "first_time" else None
         self._name = f"{socket.gethostname()}:{kind}:{uuid_lib.uuid4().hex[:8]}"
 
     def _claim(self, owner: str, uuid: str | None) -> dict[str, Any] | None:
@@ -131,16 +135,22 @@ class Runner:
 
     def _work(self, number: int) -> None:
         owner = f"{self._name}:{number}"
+        bell = self.store.job_bell
         while not self.stopping.is_set():
+            seen = bell.generation
             try:
                 ran = self.run_one(owner)
             except Exception:  # the store failed: log, wait a tick, go on
                 log.exception("%s runner pass failed", self.kind)
                 ran = False
-            if not ran:
+            if not ran and self.kind == "first_time":
+                bell.wait(seen, self.tick_seconds)
+            elif not ran:
                 self.stopping.wait(self.tick_seconds)
 
     def start(self) -> None:
+        if self._watcher is not None:
+            self._watcher.start()
         for number in range(self.workers):
             thread = threading.Thread(
                 target=self._work, args=(number,), name=f"{self.kind}-{number}"
@@ -150,5 +160,8 @@ class Runner:
 
     def stop(self, timeout: float = 30.0) -> None:
         self.stopping.set()
+        self.store.job_bell.ring()  # idle first_time workers wait on the bell, not on stopping
         for thread in self._threads:
             thread.join(timeout)
+        if self._watcher is not None:
+            self._watcher.join(timeout)

@@ -100,6 +100,7 @@ def read_router(entity: Entity) -> APIRouter:
             summary=f"Search {entity.plural} with VQL",
             openapi_extra=documented,
             name=f"list_{entity.plural}{'_slash' if path else ''}",
+            include_in_schema=not path,  # the slash variant answers the same: document it once
         )
 
     @router.post(

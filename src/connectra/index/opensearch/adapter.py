@@ -23,7 +23,15 @@ from opensearchpy import NotFoundError, OpenSearch, RequestError
 
 from connectra.errors import SearchEngineError
 from connectra.index import elastic_dsl as dsl
-from connectra.index.base import Document, Hit, SearchResult, TermCount, write_version
+from connectra.index.base import (
+    Document,
+    Hit,
+    SearchResult,
+    Stamp,
+    TermCount,
+    write_version,
+)
+from connectra.index.documents import UPDATED_AT
 from connectra.index.opensearch import bulk
 from connectra.index.opensearch.address import ClusterAddress, parse_search_url
 from connectra.index.opensearch.errors import translated
@@ -90,6 +98,8 @@ class OpenSearchIndex:
                 except RequestError as exc:  # another process created it first
                     if exc.error != "resource_already_exists_exception":
                         raise
+            else:  # created by an earlier version: add the fields it lacks (mappings only grow)
+                self.client.indices.put_mapping(index=alias, body=dsl.system_properties())
             self._ready.add(entity.name)
         return alias
 
@@ -221,6 +231,15 @@ class OpenSearchIndex:
         with translated(f"count on {alias}"):
             counted = self.client.count(index=alias, body=dsl.count_body(query, entity))
         return int(_complete(counted)["count"])
+
+    def stamps(self, entity: Entity, *, after: str | None, limit: int) -> list[Stamp]:
+        alias = self._ensure(entity)
+        with translated(f"uuid walk on {alias}"):
+            found = self.client.search(index=alias, body=dsl.stamps_body(after, limit))
+        return [
+            Stamp(hit["_id"], hit.get("_source", {}).get(UPDATED_AT))
+            for hit in _complete(found)["hits"]["hits"]
+        ]
 
     def terms(
         self, entity: Entity, field: str, *, query: Query, contains: str = "", limit: int = 25

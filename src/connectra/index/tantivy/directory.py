@@ -9,7 +9,7 @@ from typing import Any
 
 import tantivy
 
-from connectra.errors import SearchEngineError
+from connectra.errors import IndexOutdated, SearchEngineError
 from connectra.index.tantivy.schema import NGRAM_TOKENIZER, build_schema
 from connectra.model.fields import Entity
 
@@ -31,15 +31,13 @@ class EntityIndex:
         try:
             self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
         except ValueError as exc:
-            hint = (
-                " (the index was written by another version of Connectra: remove the directory"
-                " and run `connectra reindex`)"
-                if "schema does not match" in str(exc)
-                else ""
-            )
-            raise SearchEngineError(
-                f"cannot open the tantivy index at {path}: {exc}{hint}"
-            ) from exc
+            if "schema does not match" in str(exc):
+                raise IndexOutdated(
+                    f"the tantivy index at {path} was written by another version of Connectra "
+                    "(`connectra serve`, `connectra indexer` and `connectra reindex` rebuild it "
+                    "from the store)"
+                ) from exc
+            raise SearchEngineError(f"cannot open the tantivy index at {path}: {exc}") from exc
         self.index.register_tokenizer(
             NGRAM_TOKENIZER,
             tantivy.TextAnalyzerBuilder(

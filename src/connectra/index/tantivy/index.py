@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -9,10 +10,18 @@ from typing import Any
 
 import tantivy
 
-from connectra.index.base import Document, Hit, SearchResult, TermCount, rebuild_in_place
+from connectra.index.base import (
+    Document,
+    Hit,
+    SearchResult,
+    Stamp,
+    TermCount,
+    rebuild_in_place,
+)
+from connectra.index.documents import UPDATED_AT
 from connectra.index.tantivy.compile import Compiler
 from connectra.index.tantivy.directory import EntityIndex
-from connectra.index.tantivy.hits import read_uuids
+from connectra.index.tantivy.hits import read_integers, read_uuids
 from connectra.index.tantivy.queries import count
 from connectra.index.tantivy.schema import tantivy_fields
 from connectra.index.tantivy.sort import UUID_KEY, Sorter
@@ -78,6 +87,14 @@ class TantivyIndex:
             writer.commit()
         index.index.reload()
 
+    def discard(self, entity: Entity) -> None:
+        """Delete an entity's directory that cannot be opened (``IndexOutdated``), so that a
+        rebuild starts afresh."""
+        with self._lock:
+            if entity.name in self._indexes:
+                raise ValueError(f"the {entity.plural} index is open: it is not outdated")
+            shutil.rmtree(self.root / entity.plural, ignore_errors=True)
+
     def close(self) -> None:
         with self._lock:
             for index in self._indexes.values():
@@ -125,6 +142,33 @@ class TantivyIndex:
         hits = [Hit(str(values[-1]), values[: len(sort)]) for values in ranked]
         return SearchResult(hits, total)
 
+    def stamps(self, entity: Entity, *, after: str | None, limit: int) -> list[Stamp]:
+        index = self._of(entity)
+        searcher = index.searcher()
+        everything = tantivy.Query.all_query()
+        sorter = Sorter(index, searcher, [UUID_KEY])
+        rows = (
+            sorter.first(everything, limit)
+            if after is None
+            else sorter.after(everything, (after,), limit)
+        )
+        uuids = [str(row[-1]) for row in rows]
+        if not uuids:
+            return []
+        # The page's documents again, by uuid, for their updated_at fast field.
+        found = searcher.search(
+            tantivy.Query.term_set_query(index.schema, "uuid", uuids), limit=len(uuids)
+        )
+        addresses = [address for _, address in found.hits]
+        updated = dict(
+            zip(
+                read_uuids(searcher, addresses),
+                read_integers(searcher, UPDATED_AT, addresses),
+                strict=True,
+            )
+        )
+        return [Stamp(uuid, _micros(updated.get(uuid))) for uuid in uuids]
+
     def terms(
         self, entity: Entity, field: str, *, query: Query, contains: str = "", limit: int = 25
     ) -> list[TermCount]:
@@ -147,6 +191,10 @@ def _relevance_page(searcher: Any, query: Any, page: Page, with_total: bool) -> 
     uuids = read_uuids(searcher, [address for _, address in result.hits])
     hits = [Hit(uuid, ()) for uuid in uuids]
     return SearchResult(hits, int(result.count) if with_total else None)
+
+
+def _micros(value: object) -> int | None:
+    return value if isinstance(value, int) else None
 
 
 def _scored(query: Query) -> bool:

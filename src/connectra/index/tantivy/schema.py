@@ -18,6 +18,7 @@ from typing import Any
 import tantivy
 
 from connectra.index.base import Document
+from connectra.index.documents import UPDATED_AT
 from connectra.model.fields import Entity, FieldKind, IndexField
 from connectra.model.text import tokens
 
@@ -97,6 +98,7 @@ def build_schema(entity: Entity) -> Any:
             builder.add_integer_field(field.name, stored=True, indexed=True, fast=True)
     builder.add_integer_field(UUID_HI, indexed=True, fast=True)
     builder.add_integer_field(UUID_LO, indexed=True, fast=True)
+    builder.add_integer_field(UPDATED_AT, fast=True)  # read by `connectra verify` only
     return builder.build()
 
 
@@ -125,4 +127,6 @@ def tantivy_fields(entity: Entity, doc: Document) -> dict[str, Any]:
     halves = uuid_halves(doc["uuid"])
     if halves is not None:
         out[UUID_HI], out[UUID_LO] = halves
+    if doc.get(UPDATED_AT) is not None:
+        out[UPDATED_AT] = doc[UPDATED_AT]
     return out
