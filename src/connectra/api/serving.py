@@ -155,7 +155,8 @@ class WorkerApp:
         _die_with(self.parent)
         settings = self.settings
         configure_logging(settings.log_style())  # a spawned process starts without it
-        store = Store.from_url(settings.database_url(), echo=settings.pg_db_debug)
+        store = Store.from_url(settings.database_url(), echo=settings.pg_db_debug,
+                               pool=settings.pool_limits())  # fmt: skip
         data_dir = settings.connectra_data_dir
         indexer = None
         if self.indexer_in_parent:
