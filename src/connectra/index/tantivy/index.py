@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import threading
 from collections.abc import Iterable, Sequence
@@ -10,6 +11,7 @@ from typing import Any
 
 import tantivy
 
+from connectra.errors import IndexOutdated
 from connectra.index.base import (
     Document,
     Hit,
@@ -39,9 +41,11 @@ class TantivyIndex:
         self._indexes: dict[str, EntityIndex] = {}
         self._lock = threading.Lock()
         # Opened (created, when new) now: processes that start reading it later never race
-        # each other to create a directory.
+        # each other to create a directory. An outdated one fails at its first use instead,
+        # where the writer's start rebuilds it (workers.indexer.rebuild_outdated).
         for entity in ENTITIES.values():
-            self._of(entity)
+            with contextlib.suppress(IndexOutdated):
+                self._of(entity)
 
     def _of(self, entity: Entity) -> EntityIndex:
         with self._lock:
