@@ -69,8 +69,8 @@ def print_report(result: dict[str, Any]) -> None:
 
 
 _HTTP_HEADER = (
-    f"{'HTTP scenario (wrk)':<24} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} "
-    f"{'p99 ms':>8} {'errors':>6}"
+    f"{'HTTP scenario (wrk)':<24} {'workers':>7} {'conns':>5} {'req/s':>9} {'p50 ms':>8} "
+    f"{'p95 ms':>8} {'p99 ms':>8} {'errors':>6}"
 )
 
 
@@ -79,7 +79,8 @@ def print_http(rows: list[dict[str, Any]]) -> None:
     print("-" * len(_HTTP_HEADER))
     for row in rows:
         print(
-            f"{row['scenario']:<24} {row['connections']:>5} {row['rps']:>9,.1f} "
+            f"{row['scenario']:<24} {row.get('workers', 1):>7} {row['connections']:>5} "
+            f"{row['rps']:>9,.1f} "
             f"{row['p50_ms']:>8.2f} {row['p95_ms']:>8.2f} {row['p99_ms']:>8.2f} "
             f"{row['errors']:>6}"
         )

@@ -33,6 +33,7 @@ from compare import Outcome, disagreements
 from connectra_side import ConnectraRunner, Phase, build_index, import_csv
 from export_bench import ExportMismatch, measure_export
 from generate import DATA_DIR, ensure_csv
+from http_bench import WORKERS as HTTP_WORKERS
 from http_bench import measure_http, wrk_available
 from measure import Timing, elapsed_ms, peak_rss_bytes, rate
 from report import print_report, write_json
@@ -60,6 +61,7 @@ class Options:
     data_dir: Path
     out: Path | None
     http_seconds: int
+    http_workers: tuple[int, ...]
     search: str
 
 
@@ -83,6 +85,11 @@ def parse_args(argv: list[str] | None) -> Options:
         "(default 10, 2 with --quick; 0 skips the HTTP part)"
     )  # fmt: skip
     parser.add_argument(
+        "--http-workers", default=",".join(map(str, HTTP_WORKERS)),
+        help="API worker counts the HTTP part compares, comma-separated (default: 1 and the "
+        "number of cores)"
+    )  # fmt: skip
+    parser.add_argument(
         "--search", default="", help="search URL (default: tantivy in the scratch directory; "
         "opensearch://host:port gets a run-private index prefix, removed at the end)"
     )  # fmt: skip
@@ -98,6 +105,7 @@ def parse_args(argv: list[str] | None) -> Options:
         out=args.out,
         http_seconds=args.http_seconds if args.http_seconds is not None else
         (2 if args.quick else 10),
+        http_workers=tuple(int(n) for n in args.http_workers.split(",")),
         search=args.search,
     )  # fmt: skip
 
@@ -276,7 +284,7 @@ def http_part(
     runner.index.close()  # `connectra api` only reads; no writer of ours stays open
     print("starting connectra api for the HTTP part ...", flush=True)
     url = runner.store.engine.url.render_as_string(hide_password=False)
-    return measure_http(url, search, scratch, options.http_seconds)
+    return measure_http(url, search, scratch, options.http_seconds, options.http_workers)
 
 
 def run(options: Options) -> dict[str, Any]:

@@ -154,6 +154,15 @@ def migrate_cmd(data_dir: Path | None, database_url: str | None, revision: str, 
 
 
 def _server_options(func: FC) -> FC:
+    func = click.option(
+        "--workers",
+        envvar=["CONNECTRA_WORKERS", "WEB_CONCURRENCY"],
+        show_envvar=True,
+        type=click.IntRange(min=1),
+        default=None,
+        help="API processes on the port [the number of cores]; with more than one, "
+        "this process supervises them and is the only one that writes the index.",
+    )(func)
     func = _env_option(
         "--port", envvar="CONNECTRA_PORT", type=int, default=None, help="Port [8000]."
     )(func)
@@ -165,20 +174,18 @@ def _server_options(func: FC) -> FC:
 
 @cli.command()
 @_server_options
-def serve(
-    data_dir: Path | None, database_url: str | None, host: str | None, port: int | None
-) -> None:
-    """Everything in one process: migrate, index in the background, serve on HOST:PORT."""
-    _run_server(data_dir, database_url, host, port, with_indexer=True)
+def serve(data_dir: Path | None, database_url: str | None, host: str | None, port: int | None,
+          workers: int | None) -> None:  # fmt: skip
+    """Everything on one machine: migrate, index in the background, serve on HOST:PORT."""
+    _run_server(data_dir, database_url, host, port, workers, with_indexer=True)
 
 
 @cli.command()
 @_server_options
-def api(
-    data_dir: Path | None, database_url: str | None, host: str | None, port: int | None
-) -> None:
+def api(data_dir: Path | None, database_url: str | None, host: str | None, port: int | None,
+        workers: int | None) -> None:  # fmt: skip
     """Serve the API only (scale-out: run `connectra indexer` once beside any number of these)."""
-    _run_server(data_dir, database_url, host, port, with_indexer=False)
+    _run_server(data_dir, database_url, host, port, workers, with_indexer=False)
 
 
 cli.add_command(api, "api-server")  # the contract's name for it
@@ -189,15 +196,12 @@ def _run_server(
     database_url: str | None,
     host: str | None,
     port: int | None,
+    workers: int | None,
     *,
     with_indexer: bool,
 ) -> None:
-    import uvicorn
-
-    from connectra.api.app import create_app
-    from connectra.api.http import BoundedHeadProtocol
     from connectra.api.keys import KEY_FILE, resolve_api_keys
-    from connectra.api.ratelimit import make_rate_limiter
+    from connectra.api.serving import default_workers, run_server
 
     settings = _settings(data_dir, database_url, connectra_host=host, connectra_port=port)
     engines = _engines(settings)
@@ -207,49 +211,15 @@ def _run_server(
         click.echo(f"Generated API key (shown once, kept in {key_file}): {keys.generated}")
     if with_indexer:
         _rebuild_outdated(engines.store, engines.index)
-    indexer = Indexer(engines.store, engines.index) if with_indexer else None
     presence = _announce_indexer(settings) if with_indexer else None
-    wake = indexer.wake if indexer is not None else (lambda: None)
-    runners = [
-        make_runner(kind, settings, engines.store, engines.index, engines.objects, wake)
-        for kind in ("first_time", "retry")
-        if with_indexer or settings.run_jobs_in_api
-    ]
-    app = create_app(
-        settings,
-        engines.store,
-        engines.index,
-        api_keys=keys.keys,
-        limiter=make_rate_limiter(settings.max_requests_per_minute, settings.redis_url),
-        indexer=indexer,
-        objects=engines.objects,
-    )
-    for worker in (indexer, *runners):
-        if worker is not None:
-            worker.start()
     key_source = "from API_KEY" if settings.api_keys() else f"in {key_file.resolve()}"
     click.echo(console.banner(settings, key_source))
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         with _operated(settings, engines.store, engines.index):
-            uvicorn.run(
-                app,
-                host=settings.connectra_host,
-                port=settings.connectra_port,
-                access_log=False,  # the request log (connectra.api.request_log) replaces it
-                log_level="warning",
-                log_config=None,  # uvicorn's own records go through our handler and format
-                http=BoundedHeadProtocol,
-                # Forwarded headers are believed from the configured proxies only (none by
-                # default).
-                proxy_headers=bool(settings.trusted_proxies),
-                forwarded_allow_ips=settings.trusted_proxies or None,
-            )
+            run_server(settings, engines.store, engines.index, engines.objects, keys.keys,
+                       with_indexer=with_indexer, workers=workers or default_workers())  # fmt: skip
     finally:
-        for runner in runners:
-            runner.stop()
-        if indexer is not None:
-            indexer.stop()
         if presence is not None:
             presence.release()
         engines.close()

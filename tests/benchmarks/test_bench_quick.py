@@ -77,6 +77,7 @@ def test_quick_benchmark_agrees_with_the_baseline(pg_url: str, tmp_path: Path) -
     else:
         http = result["http"]
         assert {row["connections"] for row in http} == {1, 16}
+        assert {row["workers"] for row in http} == {1, len(os.sched_getaffinity(0))}
         assert {row["scenario"] for row in http} == {
             "combined_sorted_page3", "count_combined", "count_all"
         }  # fmt: skip

@@ -31,7 +31,7 @@ from connectra.objects.base import ObjectStore
 from connectra.settings import Settings
 from connectra.store.database import Store
 from connectra.vql.validate import json_path
-from connectra.workers.indexer import Indexer
+from connectra.workers.link import IndexerLink
 
 CORS_HEADERS = [
     "Origin",
@@ -66,7 +66,7 @@ def create_app(
     *,
     api_keys: Sequence[str],
     limiter: RateLimiter,
-    indexer: Indexer | None = None,
+    indexer: IndexerLink | None = None,
     objects: ObjectStore | None = None,
 ) -> FastAPI:
     app = FastAPIOffline(

@@ -17,13 +17,17 @@ from connectra.settings import Settings
 from connectra.store.database import Store
 from connectra.vql.models import VQLRequest
 from connectra.vql.validate import parse_request
-from connectra.workers.indexer import Indexer
+from connectra.workers.link import IndexerLink
 
 
 def _app_state(name: str) -> Callable[[Request], Any]:
-    """A dependency that hands a route one of the engines ``create_app`` put on app.state."""
+    """A dependency that hands a route one of the engines ``create_app`` put on app.state.
 
-    def get(request: Request) -> Any:
+    Async on purpose: FastAPI runs a sync dependency in the thread pool, a hop per dependency
+    per request for an attribute lookup; the routes themselves stay sync (their search and
+    store work runs in the pool, off the event loop)."""
+
+    async def get(request: Request) -> Any:
         return getattr(request.app.state, name)
 
     return get
@@ -31,7 +35,7 @@ def _app_state(name: str) -> Callable[[Request], Any]:
 
 StoreDep = Annotated[Store, Depends(_app_state("store"))]
 IndexDep = Annotated[SearchIndex, Depends(_app_state("index"))]
-IndexerDep = Annotated[Indexer | None, Depends(_app_state("indexer"))]
+IndexerDep = Annotated[IndexerLink | None, Depends(_app_state("indexer"))]
 ObjectsDep = Annotated[ObjectStore, Depends(_app_state("objects"))]
 SettingsDep = Annotated[Settings, Depends(_app_state("settings"))]
 
@@ -59,8 +63,8 @@ async def read_vql(request: Request) -> VQLRequest:
 
 
 def wake_indexer(request: Request) -> None:
-    """After a write commits: let the in-process indexer apply it now rather than at its poll."""
-    indexer: Indexer | None = request.app.state.indexer
+    """After a write commits: let the indexer apply it now rather than at its poll."""
+    indexer: IndexerLink | None = request.app.state.indexer
     if indexer is not None:
         indexer.wake()
 

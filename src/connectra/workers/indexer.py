@@ -7,10 +7,12 @@ import random
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 
 from connectra.errors import IndexOutdated
@@ -111,9 +113,45 @@ def rebuild_outdated(store: Store, index: SearchIndex) -> list[tuple[Entity, int
     ]
 
 
+def outbox_lag(store: Store, last_error: str | None) -> dict[str, Any]:
+    """Pending entries and the age of the oldest one, for /health and the log."""
+    with store.read() as conn:
+        state = outbox.lag(conn)
+        now = db_now(conn)
+    age = (now - state.oldest).total_seconds() if state.oldest else 0.0
+    return {"pending": state.pending, "oldest_age_seconds": round(max(age, 0.0), 3),
+            "last_error": last_error}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """What an indexer process tells the API processes beside it (see ``status_file``)."""
+
+    last_error: str | None = None
+    caught_up: bool = False
+
+
+def read_status(path: Path) -> Status:
+    """The state an indexer process last recorded in ``path`` (the initial one when absent)."""
+    try:
+        return Status(**orjson.loads(path.read_bytes()))
+    except (FileNotFoundError, orjson.JSONDecodeError):
+        return Status()
+
+
+def _write_status(path: Path, status: Status) -> None:
+    partial = path.with_name(path.name + ".tmp")
+    partial.write_bytes(orjson.dumps(asdict(status)))
+    partial.replace(path)  # readers see the old state or the new one, never a torn one
+
+
 class Indexer:
     """Drains the outbox into the index: one index commit per batch, failed batches retried
-    with exponential backoff, entries removed only once applied (nothing is ever dropped)."""
+    with exponential backoff, entries removed only once applied (nothing is ever dropped).
+
+    With ``status_file``, its last error is also kept there for the API processes that report
+    it (see :class:`connectra.workers.link.RemoteIndexer`).
+    """
 
     def __init__(
         self,
@@ -126,6 +164,7 @@ class Indexer:
         idle_seconds: float = 0.2,
         gather_seconds: float = 0.5,
         max_backoff_seconds: float = 30.0,
+        status_file: Path | None = None,
     ) -> None:
         self.store = store
         self.index = index
@@ -138,6 +177,8 @@ class Indexer:
         self._thread: threading.Thread | None = None
         self.last_error: str | None = None
         self._caught_up = threading.Event()
+        self.status_file = status_file
+        self._publish()
 
     def caught_up(self) -> bool:
         """Whether the index has caught up with the store since this indexer started (a pass
@@ -167,19 +208,28 @@ class Indexer:
         except Exception as exc:  # any failure: keep the entries and try again later
             meters.indexer_batch_seconds.labels("failed").observe(time.perf_counter() - started)
             meters.indexer_failures.inc()
-            self.last_error = type(exc).__name__
+            self._record(type(exc).__name__)
             attempts = max(entry.attempts for entry in batch)
             delay = self._backoff(attempts)
             log.warning("index batch of %d failed (%r); retrying in %.1fs", len(ids), exc, delay)
             with self.store.write() as conn:
                 outbox.postpone(conn, ids, db_now(conn), timedelta(seconds=delay), str(exc))
             return len(ids)
-        self.last_error = None
+        self._record(None)
         with self.store.write() as conn:
             outbox.remove(conn, ids)
         meters.indexer_batch_seconds.labels("applied").observe(time.perf_counter() - started)
         meters.indexer_entries.inc(len(ids))
         return len(ids)
+
+    def _record(self, error: str | None) -> None:
+        if error != self.last_error:
+            self.last_error = error
+            self._publish()
+
+    def _publish(self) -> None:
+        if self.status_file is not None:
+            _write_status(self.status_file, Status(self.last_error, self.caught_up()))
 
     def _backoff(self, attempts: int) -> float:
         base = min(self.max_backoff_seconds, 0.25 * 2**attempts)
@@ -200,8 +250,9 @@ class Indexer:
                 log.exception("indexer pass failed")
                 handled = 0
             if not handled:
-                if self.last_error is None:
+                if self.last_error is None and not self.caught_up():
                     self._caught_up.set()
+                    self._publish()
                 self._wake.wait(self.idle_seconds)
                 self._wake.clear()
             elif handled < self.batch_size:
@@ -221,10 +272,4 @@ class Indexer:
             self._thread.join(timeout)
 
     def lag(self) -> dict[str, Any]:
-        """Pending entries and the age of the oldest one, for /health and the log."""
-        with self.store.read() as conn:
-            state = outbox.lag(conn)
-            now = db_now(conn)
-        age = (now - state.oldest).total_seconds() if state.oldest else 0.0
-        return {"pending": state.pending, "oldest_age_seconds": round(max(age, 0.0), 3),
-                "last_error": self.last_error}  # fmt: skip
+        return outbox_lag(self.store, self.last_error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -11,7 +12,7 @@ from typing import Any
 
 import tantivy
 
-from connectra.errors import SearchEngineError
+from connectra.errors import IndexOutdated, SearchEngineError
 from connectra.index.base import Document, Hit, SearchResult, Stamp, TermCount
 from connectra.index.documents import UPDATED_AT
 from connectra.index.tantivy.compile import Compiler
@@ -21,7 +22,7 @@ from connectra.index.tantivy.hits import read_integers, read_uuids
 from connectra.index.tantivy.queries import count
 from connectra.index.tantivy.schema import tantivy_fields
 from connectra.index.tantivy.sort import UUID_KEY, Sorter
-from connectra.model.fields import Entity
+from connectra.model.fields import ENTITIES, Entity
 from connectra.model.text import lower
 from connectra.vql.ast import AnyOf, Page, Query, SortKey, Text
 
@@ -43,6 +44,12 @@ class TantivyIndex:
         self._writer_heap = writer_heap
         self._indexes: dict[str, EntityIndex] = {}
         self._lock = threading.Lock()
+        # Opened (created, when new) now: processes that start reading it later never race
+        # each other to create a directory. An outdated one fails at its first use instead,
+        # where the writer's start rebuilds it (workers.indexer.rebuild_outdated).
+        for entity in ENTITIES.values():
+            with contextlib.suppress(IndexOutdated):
+                self._of(entity)
 
     def _of(self, entity: Entity) -> EntityIndex:
         with self._lock:
