@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -218,3 +219,34 @@ def test_promtool_accepts_the_rules() -> None:
         check=False,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_serve_with_two_workers_adds_up_both(tmp_path: Path) -> None:
+    """Under concurrent load both workers answer, and a scrape served by either shows the
+    requests of both (plus the parent's indexer)."""
+    requests = 200
+    with running_server(tmp_path / "data", {"CONNECTRA_WORKERS": "2"}) as server:
+        with server.client() as client:
+            assert client.post("/contacts/create", json=_contact(0)).status_code == 201
+
+        def count(_: int) -> str:
+            with server.client() as client:
+                response = client.post("/contacts/count", json={})
+            assert response.status_code == 200
+            return response.headers["x-connectra-worker"]
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            workers = set(pool.map(count, range(requests)))
+        assert len(workers) == 2
+        server.wait_indexed()
+        route = {"method": "POST", "route": "/contacts/count", "status": "200"}
+        answered_by: set[str] = set()
+        for _ in range(50):  # until a scrape was served by each worker
+            response = httpx.get(f"{server.base}/metrics", headers={"X-API-Key": server.key})
+            answered_by.add(response.headers["x-connectra-worker"])
+            samples = parse(response.text)
+            assert value(samples, "connectra_http_requests_total", **route) == requests
+            assert value(samples, "connectra_indexer_entries_total") >= 1  # the parent's
+            if answered_by == workers:
+                break
+    assert answered_by == workers
