@@ -95,8 +95,13 @@ def test_an_unexpected_exception_is_a_500_envelope_logged_with_the_request_id(
 
 def test_a_write_lock_held_past_the_busy_timeout(tmp_path: Path) -> None:
     """SQLite: another process holds the write lock longer than the server waits (30 s). The
-    write is a 503 envelope, /health says writes are failing until one succeeds again."""
-    with running_server(tmp_path / "data", {}) as server, server.client(timeout=120) as client:
+    write is a 503 envelope, /health says writes are failing until one succeeds again. One API
+    process: the failure is known to the process whose write failed."""
+    one_process = {"CONNECTRA_WORKERS": "1"}
+    with (
+        running_server(tmp_path / "data", one_process) as server,
+        server.client(timeout=120) as client,
+    ):
         holder = sqlite3.connect(tmp_path / "data" / "connectra.db", isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
         try:

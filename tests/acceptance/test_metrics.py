@@ -109,9 +109,12 @@ def test_values_move_with_requests_writes_and_jobs(server: Server) -> None:
         assert time.monotonic() < deadline, "store rows never reached 4"
         time.sleep(0.5)
         after = scrape(server)
-    # /health shows the same counts side by side.
+    # /health shows the same counts side by side (each worker's store count at most 10 s old).
     counts = httpx.get(f"{server.base}/health").json()["counts"]
-    assert counts["contacts"] == {"store": 4, "index": 4}
+    while counts["contacts"] != {"store": 4, "index": 4}:
+        assert time.monotonic() < deadline, counts
+        time.sleep(0.5)
+        counts = httpx.get(f"{server.base}/health").json()["counts"]
     assert counts["companies"] == {"store": 0, "index": 0}
     assert value(after, "connectra_indexer_entries_total") > value(
         before, "connectra_indexer_entries_total"
@@ -210,8 +213,12 @@ def assert_rules_metrics_exposed(scraped: str) -> None:
     assert named - exposed == set()
 
 
-@pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool (Debian: prometheus) absent")
 def test_promtool_accepts_the_rules() -> None:
+    if shutil.which("promtool") is None:
+        message = "promtool (Debian: prometheus) absent; scripts/test.sh installs it"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     checked = subprocess.run(
         ["promtool", "check", "rules", str(DEPLOY / "connectra-alerts.yml")],
         capture_output=True,
