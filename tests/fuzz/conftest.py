@@ -43,10 +43,24 @@ def live(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Target]:
     """A seeded server on each store engine."""
-    data_dir = tmp_path_factory.mktemp(f"fuzz-{request.param}") / "data"
+    yield from _serve(request.param, request, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def live_sqlite(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Target]:
+    """A seeded server on SQLite, for fuzzing what does not depend on the store engine."""
+    yield from _serve("sqlite", request, tmp_path_factory)
+
+
+def _serve(
+    engine: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Target]:
+    data_dir = tmp_path_factory.mktemp(f"fuzz-{engine}") / "data"
     env: dict[str, str] = {}
     database = None
-    if request.param == "sqlite":
+    if engine == "sqlite":
         url = f"sqlite:///{data_dir}/connectra.db"
         data_dir.mkdir(parents=True)
     else:
@@ -58,7 +72,7 @@ def live(
     try:
         with running_server(data_dir, env) as server:
             server.wait_indexed()
-            yield Target(server, request.param)
+            yield Target(server, engine)
     finally:
         if database is not None:
             drop_database(request.getfixturevalue("pg_admin"), database)
