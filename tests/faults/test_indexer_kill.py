@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from connectra.store import outbox
 from connectra.store.database import Store
 from tests.acceptance.server import Server, running_server
+from tests.conftest import ENGINES, create_database, drop_database, pg_url
 from tests.fuzz.conftest import seed_store
 
 RECORDS = 8000  # several of the indexer's batches (2,000 entries each)
@@ -24,47 +26,60 @@ TIMEOUT_S = 180.0
 SAMPLE = 25  # records checked one by one for exactly one index entry
 
 
-def _pending(server: Server) -> int:
-    """Outbox entries not yet applied (``connectra api`` has no indexer to report them)."""
-    store = Store.from_url(f"sqlite:///{server.data_dir}/connectra.db")
-    try:
-        with store.read() as conn:
-            return outbox.pending_count(conn)
-    finally:
-        store.dispose()
+@dataclass
+class ApiOnly:
+    server: Server
+    database_url: str
+
+    def pending(self) -> int:
+        """Outbox entries not yet applied (``connectra api`` has no indexer to report them)."""
+        store = Store.from_url(self.database_url)
+        try:
+            with store.read() as conn:
+                return outbox.pending_count(conn)
+        finally:
+            store.dispose()
+
+    def drained(self) -> None:
+        deadline = time.monotonic() + TIMEOUT_S
+        while self.pending():
+            assert time.monotonic() < deadline, f"{self.pending()} entries still pending"
+            time.sleep(0.2)
+
+    def indexer(self, log: Path) -> subprocess.Popen[bytes]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CONNECTRA_")}
+        env["CONNECTRA_DATA_DIR"] = str(self.server.data_dir)
+        env["CONNECTRA_DATABASE_URL"] = self.database_url
+        with log.open("ab") as out:
+            return subprocess.Popen(
+                [sys.executable, "-m", "connectra", "indexer"], env=env, stdout=out, stderr=out
+            )
 
 
-def _drained(server: Server) -> None:
-    deadline = time.monotonic() + TIMEOUT_S
-    while _pending(server):
-        assert time.monotonic() < deadline, f"{_pending(server)} entries still pending"
-        time.sleep(0.2)
-
-
-def _indexer(data_dir: Path, log: Path) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CONNECTRA_")}
-    env["CONNECTRA_DATA_DIR"] = str(data_dir)
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "connectra", "indexer"], env=env, stdout=out, stderr=out
-        )
-
-
-@pytest.fixture
-def api_only(tmp_path: Path) -> Iterator[Server]:
+@pytest.fixture(params=ENGINES)
+def api_only(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ApiOnly]:
     """``connectra api`` (no indexer inside) over a store holding RECORDS unindexed contacts."""
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    seed_store(f"sqlite:///{data_dir}/connectra.db", RECORDS)
-    with running_server(data_dir, {}, command="api") as server:
-        yield server
+    database = None
+    url = f"sqlite:///{data_dir}/connectra.db"
+    if request.param == "postgresql":
+        database = create_database(request.getfixturevalue("pg_admin"))
+        url = pg_url(database)
+    seed_store(url, RECORDS)
+    try:
+        with running_server(data_dir, {"CONNECTRA_DATABASE_URL": url}, command="api") as server:
+            yield ApiOnly(server, url)
+    finally:
+        if database is not None:
+            drop_database(request.getfixturevalue("pg_admin"), database)
 
 
-def _kill_after_progress(server: Server, process: subprocess.Popen[bytes]) -> None:
+def _kill_after_progress(api: ApiOnly, process: subprocess.Popen[bytes]) -> None:
     """SIGKILL the indexer right after it committed a batch: it is then inside the next one."""
-    start = _pending(server)
+    start = api.pending()
     deadline = time.monotonic() + TIMEOUT_S
-    while _pending(server) == start:
+    while api.pending() == start:
         assert process.poll() is None, "the indexer died on its own"
         assert time.monotonic() < deadline, "the indexer made no progress"
         time.sleep(0.02)
@@ -73,17 +88,17 @@ def _kill_after_progress(server: Server, process: subprocess.Popen[bytes]) -> No
 
 
 def test_a_killed_indexer_converges_without_loss_or_duplicates(
-    api_only: Server, tmp_path: Path
+    api_only: ApiOnly, tmp_path: Path
 ) -> None:
-    server = api_only
+    server = api_only.server
     log = tmp_path / "indexer.log"
-    assert _pending(server) >= RECORDS
+    assert api_only.pending() >= RECORDS
     for _ in range(KILLS):
-        _kill_after_progress(server, _indexer(server.data_dir, log))
-        assert _pending(server) > 0, "the backlog ran out before the kill: raise RECORDS"
-    final = _indexer(server.data_dir, log)
+        _kill_after_progress(api_only, api_only.indexer(log))
+        assert api_only.pending() > 0, "the backlog ran out before the kill: raise RECORDS"
+    final = api_only.indexer(log)
     try:
-        _drained(server)
+        api_only.drained()
         with server.client(timeout=60) as client:
             deadline = time.monotonic() + TIMEOUT_S  # the API's index reader reloads on its own
             while (count := client.post("/contacts/count", json={}).json()["count"]) != RECORDS:
