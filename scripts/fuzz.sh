@@ -6,7 +6,7 @@
 #
 #   scripts/fuzz.sh [sqlite|postgresql]     (default sqlite; PostgreSQL as in scripts/test.sh)
 #
-# Environment: FUZZ_EXAMPLES (default 100), FUZZ_SEED, FUZZ_WORKERS (default 2),
+# Environment: FUZZ_EXAMPLES (default 150), FUZZ_SEED, FUZZ_WORKERS (default 2),
 # CONNECTRA_PYTHON (a Python with Connectra and the dev extra; default: .venv, set up here).
 # The report (failures with curl reproductions, and the case count) goes to stdout; the exit
 # status is schemathesis's (non-zero when anything failed).
@@ -78,7 +78,7 @@ status=0
     -H "X-API-Key: $key" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --phases examples,coverage,fuzzing \
-    --max-examples "${FUZZ_EXAMPLES:-100}" \
+    --max-examples "${FUZZ_EXAMPLES:-150}" \
     --workers "${FUZZ_WORKERS:-2}" \
     ${FUZZ_SEED:+--seed "$FUZZ_SEED"} \
     --generation-database none \
