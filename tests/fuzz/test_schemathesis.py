@@ -40,11 +40,12 @@ SERVER_ERROR = 500
 NOT_FOUND = 404
 
 
-def _json(response: Any) -> Any:
+def _fastapi_detail(response: Any) -> bool:
     try:
-        return response.json()
+        body = response.json()
     except ValueError:
-        return None
+        return False
+    return isinstance(body, dict) and "detail" in body
 
 
 def _numbers(value: Any) -> list[float]:
@@ -69,16 +70,16 @@ def _nul_or_out_of_range(case: Any) -> bool:
     )
 
 
-# Findings of issue 15 (item 2) that the reliability branch fixes; each is pinned by a strict
-# xfail in tests/fuzz/test_known_findings.py. When that branch lands those tests fail as XPASS:
-# then delete the entry here together with its xfail marker.
+# Findings of issue 15 (items 1 and 2) that the reliability branch fixes; each is pinned by a
+# strict xfail below (REL_BRANCH). When that branch lands those tests fail as XPASS: then delete
+# the entry here together with its xfail marker.
 Known = Callable[[Target, Any, Any], bool]
 KNOWN: dict[str, Known] = {
     "batch-upsert answers an undocumented 207 on partial success": lambda _t, case, response: (
         case.path.endswith("/batch-upsert") and response.status_code == 207
     ),
     "unknown routes answer FastAPI's {detail} instead of the envelope": lambda _t, _c, response: (
-        response.status_code == NOT_FOUND and "detail" in _json(response)
+        response.status_code == NOT_FOUND and _fastapi_detail(response)
     ),
     "PostgreSQL: a NUL or an out-of-range number in a body is a 500": lambda t, case, response: (
         t.engine == "postgresql"
