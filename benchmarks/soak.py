@@ -41,6 +41,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 KEY = "soak"
 STARTUP_SECONDS = 120.0
 IMPORT_ROWS = 2000
+IMPORT_FILES = 3
 OK = {200, 201}
 MIX: list[tuple[str, float]] = [("list", 0.40), ("count", 0.25), ("get", 0.10),
                                 ("create", 0.15), ("upsert", 0.10)]  # fmt: skip
@@ -242,11 +243,14 @@ def _csv(rows: int, seed: int) -> bytes:
 
 
 def running_imports(base: str, stop: threading.Event, outcome: dict[str, Any]) -> None:
-    """Keep one CSV import job running until ``stop``; count completed and failed ones."""
-    seed = 0
+    """Keep one CSV import job running until ``stop``; count completed and failed ones. The
+    files cycle through IMPORT_FILES seeds, so that after the first round every import updates
+    the same rows and the data does not grow with the run's length (RSS stays comparable)."""
+    round_ = 0
     with _client(base) as client:
         while not stop.is_set():
-            seed += 1
+            round_ += 1
+            seed = round_ % IMPORT_FILES + 1
             try:
                 upload = client.get("/common/upload-url", params={"filename": "soak.csv"}).json()
                 httpx.put(upload["upload_url"], content=_csv(IMPORT_ROWS, seed), timeout=60)
