@@ -129,11 +129,6 @@ def _envelope(response: httpx.Response) -> dict[str, Any]:
     return dict(body)
 
 
-@pytest.mark.xfail(
-    reason="issue 15 item 1: SQLAlchemy errors become DatabaseUnavailable (503) at the store's "
-    "edge on the reliability branch; drop this marker when it lands",
-    strict=True,
-)
 def test_requests_during_the_outage_get_a_503_envelope(outage: Outage) -> None:
     for response in [r for _phase, r in outage.stream.refused] + outage.during_reads:
         assert response.status_code == 503, response.text

@@ -7,9 +7,6 @@ response conforms to the document (status code, content type, body schema). A bo
 
 from __future__ import annotations
 
-import json
-import math
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -35,64 +32,8 @@ CHECKS = [
 ]
 MIN_OPERATIONS = 30  # every route of the app (36 when written)
 MIN_CASES = 150  # per engine: positive and negative cases of every operation
-INT32_MAX = 2**31 - 1
 SERVER_ERROR = 500
 NOT_FOUND = 404
-
-
-def _fastapi_detail(response: Any) -> bool:
-    try:
-        body = response.json()
-    except ValueError:
-        return False
-    return isinstance(body, dict) and "detail" in body
-
-
-def _numbers(value: Any) -> list[float]:
-    if isinstance(value, bool):
-        return []
-    if isinstance(value, int | float):
-        return [value]
-    if isinstance(value, dict):
-        return [n for item in value.values() for n in _numbers(item)]
-    if isinstance(value, list):
-        return [n for item in value for n in _numbers(item)]
-    return []
-
-
-def _nul_or_out_of_range(case: Any) -> bool:
-    """A NUL anywhere in the body, or a number outside PostgreSQL's int4/float8 comfort."""
-    if "\\u0000" in json.dumps(case.body, default=str):
-        return True
-    return any(
-        abs(n) > INT32_MAX or (isinstance(n, float) and not math.isfinite(n))
-        for n in _numbers(case.body)
-    )
-
-
-# Findings of issue 15 (items 1 and 2) that the reliability branch fixes; each is pinned by a
-# strict xfail below (REL_BRANCH). When that branch lands those tests fail as XPASS: then delete
-# the entry here together with its xfail marker.
-Known = Callable[[Target, Any, Any], bool]
-KNOWN: dict[str, Known] = {
-    "batch-upsert answers an undocumented 207 on partial success": lambda _t, case, response: (
-        case.path.endswith("/batch-upsert") and response.status_code == 207
-    ),
-    "unknown routes answer FastAPI's {detail} instead of the envelope": lambda _t, _c, response: (
-        response.status_code == NOT_FOUND and _fastapi_detail(response)
-    ),
-    "PostgreSQL: a NUL or an out-of-range number in a body is a 500": lambda t, case, response: (
-        t.engine == "postgresql"
-        and response.status_code == SERVER_ERROR
-        and _nul_or_out_of_range(case)
-    ),
-    "PostgreSQL: a job PostgreSQL half-took poisons the job list": lambda t, case, response: (
-        t.engine == "postgresql"
-        and response.status_code == SERVER_ERROR
-        and case.path.startswith("/common/jobs")
-        and any("PostgreSQL: a NUL" in hit for hit in t.known_hits)
-    ),
-}
 
 
 def _fuzz(target: Target, operation: Any, mode: GenerationMode) -> str | None:
@@ -109,10 +50,6 @@ def _fuzz(target: Target, operation: Any, mode: GenerationMode) -> str | None:
     def run(case: Any) -> None:
         target.cases += 1
         response = case.call(headers={"X-API-Key": target.server.key}, timeout=30)
-        for finding, matches in KNOWN.items():
-            if matches(target, case, response):
-                target.known_hits.append(f"{finding}: {case.method} {case.path}")
-                return
         case.validate_response(response, checks=CHECKS)
 
     try:
@@ -140,12 +77,9 @@ def test_api_keeps_its_schema(live: Target) -> None:
     assert live.cases >= MIN_CASES, f"only {live.cases} cases ran"
 
 
-REL_BRANCH = (
-    "issue 15 item 2, fixed on the reliability branch: then drop this marker and KNOWN's entry"
-)
+# Issue 15's findings, each pinned by its own test (they were the long run's failures).
 
 
-@pytest.mark.xfail(reason=REL_BRANCH, strict=True)
 def test_an_unrouted_path_is_a_404_envelope(live: Target) -> None:
     with live.server.client() as client:
         for path in ("/common/downloads/a%0Ab", "/no/such/route"):
@@ -154,7 +88,6 @@ def test_an_unrouted_path_is_a_404_envelope(live: Target) -> None:
             assert response.json()["error_code"] == "NOT_FOUND"
 
 
-@pytest.mark.xfail(reason=REL_BRANCH, strict=True)
 def test_batch_upsert_documents_its_207(live: Target) -> None:
     with live.server.client() as client:
         document = client.get("/openapi.json").json()
@@ -162,7 +95,6 @@ def test_batch_upsert_documents_its_207(live: Target) -> None:
         assert "207" in document["paths"][path]["post"]["responses"], path
 
 
-@pytest.mark.xfail(reason=REL_BRANCH, strict=True)
 @pytest.mark.parametrize(
     ("route", "body"),
     [
@@ -184,13 +116,7 @@ def test_nul_and_out_of_range_are_a_400_naming_the_path(
     assert response.json()["details"]["path"]
 
 
-def _xfail_on_postgresql(live: Target, request: pytest.FixtureRequest) -> None:
-    if live.engine == "postgresql":
-        request.applymarker(pytest.mark.xfail(reason=REL_BRANCH, strict=True))
-
-
-def test_a_nul_in_a_filter_read_is_no_500(live: Target, request: pytest.FixtureRequest) -> None:
-    _xfail_on_postgresql(live, request)
+def test_a_nul_in_a_filter_read_is_no_500(live: Target) -> None:
     with live.server.client() as client:
         for body in (
             {"filter_key": "a\u0000"},
@@ -200,8 +126,7 @@ def test_a_nul_in_a_filter_read_is_no_500(live: Target, request: pytest.FixtureR
             assert response.status_code < SERVER_ERROR, response.text
 
 
-def test_job_data_never_poisons_the_job_list(live: Target, request: pytest.FixtureRequest) -> None:
-    _xfail_on_postgresql(live, request)
+def test_job_data_never_poisons_the_job_list(live: Target) -> None:
     with live.server.client() as client:
         created = client.post(
             "/common/jobs/create", json={"job_type": "x", "job_data": {"n": 1e30}}
