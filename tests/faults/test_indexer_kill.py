@@ -20,8 +20,8 @@ from tests.acceptance.server import Server, running_server
 from tests.conftest import ENGINES, create_database, drop_database, pg_url
 from tests.fuzz.conftest import seed_store
 
-RECORDS = 8000  # several of the indexer's batches (2,000 entries each)
-KILLS = 3
+RECORDS = 35_000  # four of the indexer's batches (10,000 entries each)
+KILLS = 2
 TIMEOUT_S = 180.0
 SAMPLE = 25  # records checked one by one for exactly one index entry
 
