@@ -19,7 +19,7 @@ from connectra.model.fields import COMPANY, CONTACT, ColumnType
 from connectra.model.validation import clean_input
 from connectra.services.jobs import parse_job_filter, parse_new_job, parse_retrigger
 from connectra.vql.models import VQLRequest
-from connectra.vql.validate import json_path, validate_model
+from connectra.vql.validate import json_path, parse_search, validate_model
 
 WRONG: dict[type, list[Any]] = {int: ["1", 1.0, True], bool: ["true", 1, "yes"]}
 RIGHT: dict[type, Any] = {int: 1, bool: True}
@@ -150,4 +150,15 @@ def test_unknown_vql_keys_name_their_path(body: dict[str, Any], path: str) -> No
     with pytest.raises(ValidationError) as info:
         validate_model(VQLRequest, body)
     assert info.value.path == path
+    assert "unknown key" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("field", "bound"), [("company_employees_count", "gtee"), ("created_at", "from"), ("city", "x")]
+)
+def test_an_unknown_key_in_a_range_names_its_path(field: str, bound: str) -> None:
+    body = {"where": {"range_query": {"must_not": {field: {"gte": "1", bound: "5"}}}}}
+    with pytest.raises(ValidationError) as info:
+        parse_search(body, CONTACT)
+    assert info.value.path == f"where.range_query.must_not.{field}.{bound}"
     assert "unknown key" in info.value.message

@@ -57,6 +57,9 @@ class LocalObjectStore:
         handle = os.fdopen(fd, "wb")
         try:
             yield handle
+        except OSError as exc:  # a write into the handle failed (disk full...)
+            _discard(handle, temp)
+            raise ObjectStorageError(f"object {key!r} cannot be written: {exc.strerror}") from exc
         except BaseException:
             _discard(handle, temp)
             raise

@@ -276,6 +276,11 @@ def _range(field: IndexField, spec: object, path: str) -> Range | KeywordRange:
             path=path,
             field=field.name,
         )
+    for key in spec:
+        if key not in _BOUNDS:
+            raise ValidationError(
+                f"{path}.{key}: {_UNKNOWN_KEY}", path=f"{path}.{key}", field=field.name
+            )
     if field.kind is FieldKind.KEYWORD:
         return _keyword_range(field, spec, path)
     low: int | None = None

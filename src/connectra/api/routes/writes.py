@@ -96,7 +96,11 @@ def write_router(entity: Entity) -> APIRouter:
         wake_indexer(request)
         return json_response({"data": record, "success": True}, 201)
 
-    @router.post("/upsert", openapi_extra=one, responses=not_found)
+    @router.post(
+        "/upsert",
+        openapi_extra=one,
+        responses={201: {"description": "a new record was created (is_new: true)"}, **not_found},
+    )
     def upsert(body: JSONBody, store: StoreDep, request: Request) -> Response:
         record, is_new = writes.upsert(store, entity, body)
         wake_indexer(request)
