@@ -3,6 +3,7 @@ SQLite and tantivy; and the PostgreSQL pool and TLS settings reaching the engine
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import gzip
 import json
@@ -26,6 +27,17 @@ from connectra.workers.indexer import Indexer
 
 KEY = "lambda-key"
 CONTEXT = SimpleNamespace(function_name="connectra", aws_request_id="ctx-1")
+
+
+@pytest.fixture(autouse=True)
+def lambda_event_loop() -> Iterator[None]:
+    """The loop Mangum runs each event on (a Lambda process keeps one for its life): made here
+    and closed afterwards, so no test leaves an unclosed loop behind."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    yield
+    asyncio.set_event_loop(None)
+    loop.close()
 
 
 @pytest.fixture
