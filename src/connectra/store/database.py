@@ -18,9 +18,11 @@ from connectra.store.tables import metadata
 
 # Failures of the database itself rather than of one statement's data: a lost or refused
 # connection, a lock held past the busy timeout, a pool exhausted, tables gone (SQLite reports
-# a missing table as an OperationalError, PostgreSQL as a ProgrammingError).
+# a missing table as an OperationalError, PostgreSQL as a ProgrammingError), and a transaction
+# left waiting for its rollback because its connection broke part-way.
 _UNAVAILABLE = (
     sa.exc.OperationalError,
+    sa.exc.PendingRollbackError,
     sa.exc.InterfaceError,
     sa.exc.DisconnectionError,
     sa.exc.TimeoutError,
