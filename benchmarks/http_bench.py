@@ -16,11 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
@@ -31,25 +27,15 @@ from typing import Any
 
 from http_load import SCENARIOS, run_wrk
 from report import print_http
+from server import launched
 
 KEY = "bench"
 CONNECTIONS = (1, 16)
 WORKERS = (1, len(os.sched_getaffinity(0)))  # one process, and one per core
-STARTUP_SECONDS = 60.0
-
-
-class ServerFailed(Exception):
-    """The API server did not come up (its log is in the message)."""
 
 
 def wrk_available() -> bool:
     return shutil.which("wrk") is not None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _every_worker_healthy(base: str, workers: int) -> bool:
@@ -75,9 +61,7 @@ def api_server(
 ) -> Iterator[str]:
     """``python -m connectra api --workers N`` on a free port; yields its base URL once every
     worker answers, stops it afterwards."""
-    port = _free_port()
     env = {
-        **os.environ,
         "CONNECTRA_DATABASE_URL": database_url,
         "CONNECTRA_SEARCH_URL": search_url,
         "CONNECTRA_DATA_DIR": str(scratch / f"api-data-{workers}"),
@@ -86,30 +70,11 @@ def api_server(
         "MAX_REQUESTS_PER_MINUTE": "1000000000",
         "RUN_JOBS_IN_API": "false",
     }
-    log_path = scratch / f"api-{workers}.log"
-    with log_path.open("wb") as log:
-        command = [sys.executable, "-m", "connectra", "api", "--port", str(port),
-                   "--workers", str(workers)]  # fmt: skip
-        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + STARTUP_SECONDS
-            while not _every_worker_healthy(base, workers):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    raise ServerFailed(
-                        f"connectra api did not become healthy on {base}:\n"
-                        + log_path.read_text(encoding="utf-8", errors="replace")
-                    )
-                time.sleep(0.2)
-            yield base
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    with launched(
+        ["api", "--workers", str(workers)], env, scratch / f"api-{workers}.log",
+        ready=lambda base: _every_worker_healthy(base, workers),
+    ) as (base, _process):  # fmt: skip
+        yield base
 
 
 def measure_http(

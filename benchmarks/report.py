@@ -66,6 +66,31 @@ def print_report(result: dict[str, Any]) -> None:
     print()
     if result.get("http"):
         print_http(result["http"])
+    if result.get("upload_to_searchable"):
+        for line in e2e_lines(result["upload_to_searchable"]):
+            print(line)
+        print()
+
+
+def e2e_lines(e2e: dict[str, Any]) -> list[str]:
+    visible = e2e["write_to_searchable"]
+    lines = [
+        f"upload -> searchable ({e2e['rows']:,} contacts, one insert_csv_file job on connectra "
+        f"serve): upload {e2e['upload_seconds']:.1f} s, job done {e2e['job_done_seconds']:.1f} s,"
+        f" searchable {e2e['searchable_seconds']:.1f} s ({e2e['rows_per_second_to_searchable']:,}"
+        f" rows/s), peak outbox {e2e['peak_outbox_pending']:,}",
+        f"server RSS (every process): peak {_size(e2e['server_peak_rss_bytes'])}, idle after "
+        f"{_size(e2e['server_idle_rss_bytes'])}; CPU {e2e['server_cpu_seconds']:.0f} s",
+        f"write -> searchable while the job runs: n={visible['n']} p50 "
+        f"{_ms(visible.get('p50_ms'))} ms p95 {_ms(visible.get('p95_ms'))} ms",
+    ]
+    for name, page in e2e["pages"].items():
+        during, idle = page["during_import"], page["idle"]
+        lines.append(
+            f"{name} page p50 while indexed {_ms(during.get('p50_ms'))} ms (n={during['n']}) vs "
+            f"idle {_ms(idle.get('p50_ms'))} ms: {page['p50_ratio']}x"
+        )
+    return lines
 
 
 _HTTP_HEADER = (

@@ -35,6 +35,7 @@ from export_bench import ExportMismatch, measure_export
 from generate import DATA_DIR, ensure_csv
 from http_bench import WORKERS as HTTP_WORKERS
 from http_bench import measure_http, wrk_available
+from import_e2e import run_e2e
 from measure import Timing, elapsed_ms, peak_rss_bytes, rate
 from report import print_report, write_json
 from search_engine import engine_name, index_size_bytes, search_url
@@ -63,6 +64,7 @@ class Options:
     http_seconds: int
     http_workers: tuple[int, ...]
     search: str
+    e2e_timeout: float
 
 
 def parse_args(argv: list[str] | None) -> Options:
@@ -93,6 +95,11 @@ def parse_args(argv: list[str] | None) -> Options:
         "--search", default="", help="search URL (default: tantivy in the scratch directory; "
         "opensearch://host:port gets a run-private index prefix, removed at the end)"
     )  # fmt: skip
+    parser.add_argument(
+        "--e2e-timeout", type=float, default=1800.0,
+        help="seconds the upload -> searchable phase (import_e2e.py on a real `connectra serve`) "
+        "may take (default 1800; 0 skips it)"
+    )  # fmt: skip
     args = parser.parse_args(argv)
     return Options(
         contacts=10_000 if args.quick else args.contacts,
@@ -107,6 +114,7 @@ def parse_args(argv: list[str] | None) -> Options:
         (2 if args.quick else 10),
         http_workers=tuple(int(n) for n in args.http_workers.split(",")),
         search=args.search,
+        e2e_timeout=args.e2e_timeout,
     )  # fmt: skip
 
 
@@ -287,6 +295,17 @@ def http_part(
     return measure_http(url, search, scratch, options.http_seconds, options.http_workers)
 
 
+def e2e_part(options: Options, csv_path: Path) -> dict[str, Any] | None:
+    """The CSV through upload + one insert_csv_file job on a fresh ``connectra serve``, with reads,
+    writes and RSS sampled while it is indexed; None when skipped."""
+    if options.e2e_timeout <= 0:
+        print("upload -> searchable phase skipped (--e2e-timeout 0)", flush=True)
+        return None
+    print("upload -> searchable on a real connectra serve ...", flush=True)
+    return run_e2e(options.contacts, csv_path, options.store, options.pg_url, options.search,
+                   options.e2e_timeout)  # fmt: skip
+
+
 def run(options: Options) -> dict[str, Any]:
     started = datetime.now(UTC)
     csv_path = ensure_csv(options.contacts, options.seed, options.data_dir)
@@ -302,6 +321,7 @@ def run(options: Options) -> dict[str, Any]:
             print(f"measuring {query.name} ...", flush=True)
             classes.append(measure_class(query, connectra, base, options.repeat))
         http = http_part(options, connectra, scratch, url)
+    e2e = e2e_part(options, csv_path)
     return {
         "benchmark": "in-process",
         "started_at": started.isoformat(),
@@ -320,6 +340,7 @@ def run(options: Options) -> dict[str, Any]:
         "classes": classes,
         "export": export,
         **({"http": http} if http else {}),
+        **({"upload_to_searchable": e2e} if e2e else {}),
     }
 
 

@@ -19,7 +19,6 @@ import json
 import math
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,13 +32,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from server import launched, tree_rss_bytes
 
 from connectra.model.fake import DemoData
 from connectra.model.rows import CSV_HEADERS
 
 RESULTS = Path(__file__).resolve().parent / "results"
 KEY = "soak"
-STARTUP_SECONDS = 120.0
 IMPORT_ROWS = 2000
 IMPORT_FILES = 3
 OK = {200, 201}
@@ -50,70 +49,24 @@ TITLES = ["engineer", "manager", "sales", "director", "analyst"]
 COUNTRIES = ["united states", "germany", "france", "india", "united kingdom"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def _indexed(base: str) -> bool:
+    try:
+        return bool(httpx.get(f"{base}/health", timeout=2).json()["indexer"]["pending"] == 0)
+    except (httpx.HTTPError, KeyError, ValueError):
+        return False
 
 
 @contextmanager
 def serve(data_dir: Path, records: int) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """Seed ``records`` demo contacts, start ``connectra serve``, wait until they are indexed."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CONNECTRA_")}
-    env.update({"CONNECTRA_DATA_DIR": str(data_dir), "API_KEY": KEY,
-                "MAX_REQUESTS_PER_MINUTE": "1000000000",
-                "TICKER_INTERVAL_SECONDS": "0.5"})  # fmt: skip
-    python = [sys.executable, "-m", "connectra"]
-    subprocess.run([*python, "seed", "--demo", str(records)], env=env, check=True,  # noqa: S603
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    with (data_dir.parent / "server.log").open("wb") as log:
-        process = subprocess.Popen([*python, "serve", "--port", str(port)], env=env,  # noqa: S603
-                                   stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
-        try:
-            deadline = time.monotonic() + STARTUP_SECONDS
-            while True:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"connectra serve did not start; see {log.name}")
-                try:
-                    if httpx.get(f"{base}/health", timeout=2).json()["indexer"]["pending"] == 0:
-                        break
-                except (httpx.HTTPError, KeyError, ValueError):
-                    pass
-                time.sleep(0.2)
-            yield base, process
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
-def tree_rss_bytes(pid: int) -> int:
-    """Resident memory of ``pid`` and all its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(parent, []).append(int(entry.name))
-    total, todo = 0, [pid]
-    while todo:
-        current = todo.pop()
-        todo.extend(children.get(current, []))
-        try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-        except OSError:
-            continue
-    return total
+    env = {"CONNECTRA_DATA_DIR": str(data_dir), "API_KEY": KEY,
+           "MAX_REQUESTS_PER_MINUTE": "1000000000", "TICKER_INTERVAL_SECONDS": "0.5"}  # fmt: skip
+    seed_env = {k: v for k, v in os.environ.items() if not k.startswith("CONNECTRA_")} | env
+    subprocess.run([sys.executable, "-m", "connectra", "seed", "--demo", str(records)],  # noqa: S603
+                   env=seed_env, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)  # fmt: skip
+    with launched(["serve"], env, data_dir.parent / "server.log", ready=_indexed) as running:
+        yield running
 
 
 class Mix:

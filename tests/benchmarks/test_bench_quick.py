@@ -85,3 +85,13 @@ def test_quick_benchmark_agrees_with_the_baseline(pg_url: str, tmp_path: Path) -
             assert row["requests"] > 0, row
             assert row["errors"] == 0, row
             assert row["seconds"] == 2, row
+
+    e2e = result["upload_to_searchable"]
+    assert e2e["rows"] == 10_000, e2e
+    assert 0 < e2e["job_done_seconds"] <= e2e["searchable_seconds"], e2e
+    assert set(e2e["pages"]) == {"keyword_terms", "ranges"}, e2e
+    for page in e2e["pages"].values():
+        assert page["idle"]["n"] == 30, page
+        assert page["idle"]["p50_ms"] > 0, page
+    assert e2e["server_idle_rss_bytes"] > 0, e2e
+    assert e2e["server_peak_rss_bytes"] >= e2e["server_idle_rss_bytes"] / 2, e2e
