@@ -520,6 +520,7 @@ def gateway(host: str | None, port: int | None) -> None:
     CONNECTRA_API_KEY, CONNECTRA_TIMEOUT); callers authenticate with GATEWAY_API_KEYS."""
     import uvicorn
 
+    from connectra.api.http import BoundedHeadProtocol
     from connectra.gateway.app import create_app
     from connectra.gateway.settings import load_gateway_settings
 
@@ -537,6 +538,8 @@ def gateway(host: str | None, port: int | None) -> None:
         port=settings.gateway_port,
         access_log=False,
         log_level="warning",
+        http=BoundedHeadProtocol,  # request heads over the limit refused as they arrive (431)
+        proxy_headers=False,  # the gateway keeps no per-address state: no forwarded header needed
     )
 
 
