@@ -22,6 +22,7 @@ from tests.acceptance.conftest import Bare
 from tests.acceptance.server import assert_error, running_server
 
 SECRET = "hunter2-do-not-show"
+WORKER_TRIES = 200
 
 
 def test_unknown_routes_and_wrong_methods(shared_server: Bare) -> None:
@@ -93,13 +94,13 @@ def test_an_unexpected_exception_is_a_500_envelope_logged_with_the_request_id(
     assert logged[0].exc_info is not None
 
 
-def test_a_write_lock_held_past_the_busy_timeout(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_write_lock_held_past_the_busy_timeout(tmp_path: Path, workers: int) -> None:
     """SQLite: another process holds the write lock longer than the server waits (30 s). The
-    write is a 503 envelope, /health says writes are failing until one succeeds again. One API
-    process: the failure is known to the process whose write failed."""
-    one_process = {"CONNECTRA_WORKERS": "1"}
+    write is a 503 envelope; /health says writes are failing until one succeeds again, whichever
+    API process answers it (with 2 workers, both are asked)."""
     with (
-        running_server(tmp_path / "data", one_process) as server,
+        running_server(tmp_path / "data", {"CONNECTRA_WORKERS": str(workers)}) as server,
         server.client(timeout=120) as client,
     ):
         holder = sqlite3.connect(tmp_path / "data" / "connectra.db", isolation_level=None)
@@ -107,12 +108,19 @@ def test_a_write_lock_held_past_the_busy_timeout(tmp_path: Path) -> None:
         try:
             blocked = client.post("/common/jobs/create", json={"job_type": "x", "job_data": {}})
             assert_error(blocked, 503, "DATABASE_UNAVAILABLE", "ERR_DATABASE_UNAVAILABLE")
-            health = httpx.get(f"{server.base}/health", timeout=30)
-            assert health.status_code == 503
-            assert health.json()["store"]["writes"] == "failing"
+            answered = set()
+            for _ in range(WORKER_TRIES):
+                health = httpx.get(f"{server.base}/health", timeout=30)
+                assert health.status_code == 503, health.headers
+                assert health.json()["store"]["writes"] == "failing"
+                answered.add(health.headers.get("x-connectra-worker", "single"))
+                if len(answered) == workers:
+                    break
+            assert len(answered) == workers, answered
         finally:
             holder.execute("ROLLBACK")
             holder.close()
         created = client.post("/common/jobs/create", json={"job_type": "x", "job_data": {}})
         assert created.status_code == 201, created.text
-        assert httpx.get(f"{server.base}/health").json()["store"]["ok"] is True
+        for _ in range(2 * workers):
+            assert httpx.get(f"{server.base}/health").json()["store"]["ok"] is True

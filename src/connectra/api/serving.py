@@ -35,6 +35,7 @@ from connectra.objects.base import ObjectStore
 from connectra.objects.factory import open_objects
 from connectra.settings import Settings
 from connectra.store.database import Store
+from connectra.store.write_failures import WriteFailures
 from connectra.workers.indexer import Indexer
 from connectra.workers.link import RemoteIndexer
 from connectra.workers.runner import Runner
@@ -43,6 +44,7 @@ from connectra.workers.wake import WakeListener, wake_address
 
 RATE_LIMIT_FILE = "ratelimit.db"
 INDEXER_STATUS_FILE = "indexer.status"
+WRITE_FAILURES_FILE = "write-failure"
 METRICS_DIR = "metrics"
 WORKER_HEADER = b"x-connectra-worker"
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -72,6 +74,9 @@ def run_server(
     if shared:
         _share_metrics(settings)
     status = settings.connectra_data_dir / INDEXER_STATUS_FILE if shared else None
+    if shared:
+        store.write_failures = WriteFailures(settings.connectra_data_dir / WRITE_FAILURES_FILE)
+        store.write_failures.reset()
     indexer = Indexer(store, index, status_file=status) if with_indexer else None
     wake = indexer.wake if indexer is not None else (lambda: None)
     runners = [
@@ -171,6 +176,7 @@ class WorkerApp:
         store = Store.from_url(settings.database_url(), echo=settings.pg_db_debug,
                                pool=settings.pool_limits())  # fmt: skip
         data_dir = settings.connectra_data_dir
+        store.write_failures = WriteFailures(data_dir / WRITE_FAILURES_FILE)
         indexer = None
         if self.indexer_in_parent:
             address = wake_address(settings.database_url())

@@ -15,6 +15,7 @@ from connectra.store.engine import DEFAULT_POOL, WRITE_OPTION, make_engine
 from connectra.store.job_signals import Doorbell
 from connectra.store.migrate import current_revision
 from connectra.store.tables import metadata
+from connectra.store.write_failures import WriteFailures
 
 # Failures of the database itself rather than of one statement's data: a lost or refused
 # connection, a lock held past the busy timeout, a pool exhausted, tables gone (SQLite reports
@@ -54,10 +55,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.job_bell = Doorbell()
-        # Why the last write failed for want of the database (a lock held past the busy
-        # timeout, a lost connection), until a write succeeds again: reads may still work, so
-        # /health could not tell otherwise.
-        self.write_failure: str | None = None
+        self.write_failures = WriteFailures()  # a multi-worker server shares one (see there)
 
     @classmethod
     def from_url(
@@ -83,9 +81,9 @@ class Store:
                 with conn.begin():
                     yield conn
         except DatabaseUnavailable as exc:
-            self.write_failure = type(exc.__cause__ or exc).__name__
+            self.write_failures.failed(type(exc.__cause__ or exc).__name__)
             raise
-        self.write_failure = None
+        self.write_failures.succeeded()
 
     def ping(self) -> dict[str, Any]:
         """Whether the database answers a read of every table and the last write did not fail
@@ -99,8 +97,9 @@ class Store:
         except DatabaseError as exc:
             cause = exc.__cause__ or exc
             return {"ok": False, "engine": self.dialect, "error": type(cause).__name__}
-        if self.write_failure is not None:
-            return {"ok": False, "engine": self.dialect, "error": self.write_failure,
+        write_failure = self.write_failures.reason
+        if write_failure is not None:
+            return {"ok": False, "engine": self.dialect, "error": write_failure,
                     "writes": "failing", "revision": revision}  # fmt: skip
         return {"ok": True, "engine": self.dialect, "revision": revision}
 
