@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
@@ -85,8 +85,15 @@ class Probes:
         self.writes = 0
         self.stop_reads = threading.Event()
         self.stop_writes = threading.Event()
-        self._threads = [threading.Thread(target=self._read_loop, daemon=True),
-                         threading.Thread(target=self._write_loop, daemon=True)]  # fmt: skip
+        self.failure: BaseException | None = None
+        self._threads = [threading.Thread(target=self._guarded, args=(loop,), daemon=True)
+                         for loop in (self._read_loop, self._write_loop)]  # fmt: skip
+
+    def _guarded(self, loop: Callable[[], None]) -> None:
+        try:
+            loop()
+        except BaseException as exc:  # reported by __exit__, not lost in a thread
+            self.failure = exc
 
     def page_ms(self, vql: dict[str, Any]) -> float:
         started = time.perf_counter()
@@ -102,8 +109,9 @@ class Probes:
     def _write_loop(self) -> None:
         tag = uuid.uuid4().hex[:8]
         while not self.stop_writes.is_set():
-            email = f"probe{self.writes}.{tag}@probe-bench.io"
-            person = {"first_name": "Probe", "last_name": "Write", "email": email}
+            name = f"Probe{self.writes}x{tag}"  # the uuid derives from the names: unique ones
+            email = f"{name.lower()}@probe-bench.io"
+            person = {"first_name": name, "last_name": "Write", "email": email}
             count_body = {"where": {"keyword_match": {"must": {"email": email}}}}
             started = time.perf_counter()
             self.client.post("/contacts/create", json=person).raise_for_status()
@@ -123,6 +131,8 @@ class Probes:
         self.stop_writes.set()
         for thread in self._threads:
             thread.join()
+        if self.failure is not None:
+            raise RuntimeError(f"a probe failed: {self.failure!r}") from self.failure
 
     def report(self) -> dict[str, Any]:
         """During-import figures against the same pages on the idle server (measured now)."""

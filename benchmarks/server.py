@@ -88,15 +88,17 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def tree_rss_bytes(pid: int) -> int:
-    """Resident memory of ``pid`` and all its descendants (the API workers, the indexer)."""
+def tree_rss_bytes(pid: int, kind: str = "VmRSS") -> int:
+    """Resident memory of ``pid`` and all its descendants (the API workers, the indexer):
+    ``VmRSS`` in all, or ``RssAnon``, the anonymous part (heaps) without the mapped files (the
+    index segments the kernel keeps resident while they are read), which is where a leak shows."""
     total = 0
     for member in _tree(pid):
         try:
             lines = Path(f"/proc/{member}/status").read_text().splitlines()
         except OSError:
             continue
-        total += sum(int(line.split()[1]) * 1024 for line in lines if line.startswith("VmRSS:"))
+        total += sum(int(line.split()[1]) * 1024 for line in lines if line.startswith(f"{kind}:"))
     return total
 
 

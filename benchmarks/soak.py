@@ -7,7 +7,8 @@ capacity for the mix (closed loop, ``--workers`` clients, ``--probe-seconds``), 
 same mix at ``--load`` (0.5) of it for ``--minutes``: VQL lists, counts, reads by uuid, creates
 and upserts, while a CSV import job is always running (a new one starts when one ends). Every
 ``--window`` seconds (60) it records requests, errors, p50/p99 latency and the RSS of the server
-process tree. Writes benchmarks/results/soak-<time>.json and prints the table.
+process tree (in all, and its anonymous part: heaps without the mapped index files).
+Writes benchmarks/results/soak-<time>.json and prints the table.
 """
 
 from __future__ import annotations
@@ -226,21 +227,23 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def windows(samples: list[Sample], start: float, seconds: float, window: float,
-            rss: list[tuple[float, int]]) -> list[dict[str, Any]]:  # fmt: skip
-    """Per window: requests, errors, p50/p99 ms, the server tree's RSS at the window's end."""
+            rss: list[tuple[float, int, int]]) -> list[dict[str, Any]]:  # fmt: skip
+    """Per window: requests, errors, p50/p99 ms, the server tree's RSS (all, and anonymous) at
+    the window's end."""
     rows: list[dict[str, Any]] = []
     for n in range(max(1, math.ceil(seconds / window - 1e-9))):
         low, high = start + n * window, start + (n + 1) * window
         inside = [s for s in samples if low <= s.at < high]
         ms = [s.seconds * 1000 for s in inside]
-        memory = [value for at, value in rss if at < high] or [0]
+        memory = [(total, anon) for at, total, anon in rss if at < high] or [(0, 0)]
         rows.append({
             "window": n + 1,
             "requests": len(inside),
             "errors": sum(1 for s in inside if s.status not in OK),
             "p50_ms": round(_percentile(ms, 0.50), 2),
             "p99_ms": round(_percentile(ms, 0.99), 2),
-            "rss_mb": round(memory[-1] / 2**20, 1),
+            "rss_mb": round(memory[-1][0] / 2**20, 1),
+            "anon_rss_mb": round(memory[-1][1] / 2**20, 1),
         })  # fmt: skip
     return rows
 
@@ -252,13 +255,14 @@ def soak(args: argparse.Namespace) -> dict[str, Any]:
     ):
         uuids = _uuids(base)
         stop, imports = threading.Event(), {}
-        rss: list[tuple[float, int]] = []
+        rss: list[tuple[float, int, int]] = []
         importer = threading.Thread(target=running_imports, args=(base, stop, imports))
         importer.start()  # the capacity is measured with an import running, as the soak runs
 
         def sample_rss() -> None:
             while not stop.is_set():
-                rss.append((time.monotonic(), tree_rss_bytes(process.pid)))
+                pid = process.pid
+                rss.append((time.monotonic(), tree_rss_bytes(pid), tree_rss_bytes(pid, "RssAnon")))
                 stop.wait(min(5.0, args.window / 4))
 
         sampler = threading.Thread(target=sample_rss)
@@ -297,10 +301,11 @@ def soak(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def print_table(report: dict[str, Any]) -> None:
-    print(f"{'window':>6} {'requests':>9} {'errors':>7} {'p50 ms':>8} {'p99 ms':>8} {'RSS MB':>8}")
+    print(f"{'window':>6} {'requests':>9} {'errors':>7} {'p50 ms':>8} {'p99 ms':>8} {'RSS MB':>8}"
+          f" {'anon MB':>8}")  # fmt: skip
     for row in report["windows"]:
         print(f"{row['window']:>6} {row['requests']:>9} {row['errors']:>7} {row['p50_ms']:>8} "
-              f"{row['p99_ms']:>8} {row['rss_mb']:>8}")  # fmt: skip
+              f"{row['p99_ms']:>8} {row['rss_mb']:>8} {row['anon_rss_mb']:>8}")  # fmt: skip
     print(f"total {report['requests']} requests, {report['errors']} errors; capacity "
           f"{report['capacity_rps']} req/s, target {report['target_rps']}, achieved "
           f"{report['achieved_rps']}; imports {report['imports']}")  # fmt: skip
