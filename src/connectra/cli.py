@@ -36,6 +36,7 @@ from connectra.services import verify as verify_service
 from connectra.settings import Settings, load_settings
 from connectra.store import migrate
 from connectra.store.database import Store
+from connectra.store.outbox import Priority
 from connectra.workers.indexer import Indexer, discard_outdated, rebuild_outdated
 from connectra.workers.indexer import reindex as rebuild
 from connectra.workers.memory import MemoryLogger
@@ -285,7 +286,7 @@ def seed(data_dir: Path | None, database_url: str | None, count: int, seed: int,
     done = 0
     with console.Progress("seed", count) as progress:
         while batch := list(islice(rows, settings.batch_size_for_insertion)):
-            batch_service.batch_upsert(store, batch)
+            batch_service.batch_upsert(store, batch, priority=Priority.BULK)
             done += len(batch)
             progress.update(done)
     click.echo(f"seeded {count} demo contacts")

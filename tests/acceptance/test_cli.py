@@ -61,7 +61,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
 
 
 def test_migrate_and_seed(tmp_path: Path) -> None:
-    assert "revision 0001" in _run(tmp_path, "migrate")
+    assert "revision 0002" in _run(tmp_path, "migrate")
     assert "seeded 120 demo contacts" in _run(tmp_path, "seed", "--demo", "120")
     assert "not seeding" in _run(tmp_path, "seed", "--demo", "5", "--if-empty")
     assert "revision None" in _run(tmp_path, "migrate", "--down")
@@ -75,7 +75,7 @@ def test_serve_answers_health_and_generates_a_key_once(
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert body["store"] == {"ok": True, "engine": "sqlite", "revision": "0001"}
+    assert body["store"] == {"ok": True, "engine": "sqlite", "revision": "0002"}
     key_file = tmp_path / "data" / "api_key"
     assert key_file.stat().st_mode & 0o777 == 0o600
     proc.terminate()

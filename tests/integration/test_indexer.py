@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from connectra.services.batch_upsert import upsert_csv_rows
 from connectra.store import entities, outbox
 from connectra.store.database import Store
 from connectra.vql.validate import parse_search
-from connectra.workers.indexer import Indexer, documents, reindex
+from connectra.workers.indexer import MIN_BATCH, Indexer, documents, next_limit, reindex
 
 
 @pytest.fixture
@@ -68,6 +69,80 @@ def test_renaming_a_company_reindexes_its_contacts(store: Store, index: TantivyI
     indexer.drain()
     assert _count(index, CONTACT, _name_query("zenith orbital")) == 5
     assert _count(index, CONTACT, _name_query("acme rockets")) == 0
+
+
+def test_interactive_writes_are_indexed_before_a_bulk_backlog(
+    store: Store, index: TantivyIndex
+) -> None:
+    """A write someone waits to see goes ahead of an import's backlog, alone in its batch;
+    the backlog follows in id order and nothing is left behind."""
+    with store.write() as conn:
+        bulk = upsert_csv_rows(conn, list(DemoData(2).rows(400)), outbox.Priority.BULK)
+    person = {"first_name": "Ida", "last_name": "Urgent", "company": "Nowco", "email": "i@now.co"}
+    with store.write() as conn:
+        upsert_csv_rows(conn, [person])
+    indexer = Indexer(store, index, batch_size=100)
+
+    assert indexer.run_once() == 2  # the interactive company and contact, nothing else
+    assert _count(index, CONTACT, {}) == 1
+    assert _count(index, CONTACT, _name_query("nowco")) == 1
+    pending = indexer.lag()["pending"]
+    assert pending == len(bulk.company_uuids) + 400
+    assert indexer.run_once() == 100
+    indexer.drain()
+    assert _count(index, CONTACT, {}) == 401
+
+
+def test_due_orders_by_priority_then_age(store: Store) -> None:
+    with store.write() as conn:
+        outbox.enqueue(conn, CONTACT.name, ["b1", "b2"], outbox.Priority.BULK)
+        outbox.enqueue(conn, CONTACT.name, ["i1"])
+        outbox.enqueue(conn, CONTACT.name, ["b3"], outbox.Priority.BULK)
+        outbox.enqueue(conn, CONTACT.name, ["i2"], outbox.Priority.INTERACTIVE)
+    with store.read() as conn:
+        due = outbox.due(conn, datetime.now(UTC), 10)
+    assert [entry.uuid for entry in due] == ["i1", "i2", "b1", "b2", "b3"]
+    assert [entry.priority for entry in due] == [0, 0, 1, 1, 1]
+
+
+def test_an_urgent_wake_ends_the_gathering(store: Store, index: TantivyIndex) -> None:
+    """After a partial batch the indexer gathers writes for ``gather_seconds`` (here far
+    longer than the test waits); a bulk wake lets it gather on, an interactive one ends it."""
+    indexer = Indexer(store, index, gather_seconds=60.0, idle_seconds=60.0)
+    with store.write() as conn:
+        upsert_csv_rows(conn, [{"first_name": "A", "last_name": "One", "company": "X"}])
+    indexer.start()
+    try:
+        _wait_for(lambda: _count(index, CONTACT, {}) == 1)  # applied at once; now gathering
+        with store.write() as conn:
+            upsert_csv_rows(conn, [{"first_name": "B", "last_name": "Two"}], outbox.Priority.BULK)
+        indexer.wake(urgent=False)
+        time.sleep(0.5)
+        assert _count(index, CONTACT, {}) == 1  # still gathering
+        indexer.wake()
+        _wait_for(lambda: _count(index, CONTACT, {}) == 2)
+    finally:
+        indexer.stop()
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time limit"
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize(
+    ("entries", "seconds", "expected"),
+    [
+        (10_000, 1.0, 4_000),  # 10k/s: 0.4 s of it
+        (10_000, 0.1, 10_000),  # fast: capped at the most
+        (1_000, 10.0, MIN_BATCH),  # slow: never below the floor
+        (0, 0.0, MIN_BATCH),
+    ],
+)
+def test_next_limit_follows_the_pace(entries: int, seconds: float, expected: int) -> None:
+    assert next_limit(entries, seconds, 0.4, 10_000) == expected
 
 
 class FlakyIndex(TantivyIndex):

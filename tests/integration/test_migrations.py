@@ -20,7 +20,7 @@ def test_upgrade_downgrade_upgrade(empty_database_url: str) -> None:
     try:
         assert migrate.current_revision(store.engine) is None
         migrate.upgrade(store.engine)
-        assert migrate.current_revision(store.engine) == "0001"
+        assert migrate.current_revision(store.engine) == "0002"
         assert _tables(store) == TABLES
         migrate.downgrade(store.engine)
         assert migrate.current_revision(store.engine) is None
@@ -79,3 +79,24 @@ def test_migrations_match_the_tables(store: Store) -> None:
         )
         diff = compare_metadata(context, metadata)
     assert diff == []
+
+
+def test_outbox_priority_keeps_pending_entries(empty_database_url: str) -> None:
+    """0001 → 0002 on a database with pending entries: they stay, as interactive ones (so a
+    running server's backlog is not reordered behind anything); 0002 → 0001 keeps them too."""
+    store = Store.from_url(empty_database_url)
+    insert = sa.text("INSERT INTO index_outbox (entity, uuid) VALUES ('contact', :uuid)")
+    try:
+        migrate.upgrade(store.engine, "0001")
+        with store.write() as conn:
+            conn.execute(insert, [{"uuid": "a"}, {"uuid": "b"}])
+        migrate.upgrade(store.engine)
+        with store.read() as conn:
+            rows = conn.execute(sa.text("SELECT uuid, priority FROM index_outbox")).all()
+        assert sorted(map(tuple, rows)) == [("a", 0), ("b", 0)]
+        migrate.downgrade(store.engine, "0001")
+        with store.read() as conn:
+            kept = conn.execute(sa.text("SELECT uuid FROM index_outbox")).scalars().all()
+        assert sorted(kept) == ["a", "b"]
+    finally:
+        store.dispose()

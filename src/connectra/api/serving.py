@@ -13,6 +13,7 @@ set, else through a SQLite file in the data dir; metrics add up over every proce
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import shutil
 import signal
@@ -78,7 +79,8 @@ def run_server(
         store.write_failures = WriteFailures(settings.connectra_data_dir / WRITE_FAILURES_FILE)
         store.write_failures.reset()
     indexer = Indexer(store, index, status_file=status) if with_indexer else None
-    wake = indexer.wake if indexer is not None else (lambda: None)
+    # Jobs' writes are bulk imports: they let the indexer gather them (not urgent).
+    wake = functools.partial(indexer.wake, urgent=False) if indexer is not None else (lambda: None)
     runners = [
         make_runner(kind, settings, store, index, objects, wake)
         for kind in ("first_time", "retry")

@@ -13,6 +13,7 @@ from connectra.model.fields import COMPANY, CONTACT
 from connectra.model.rows import records_from_row
 from connectra.services.pipeline import write_batch
 from connectra.store.database import Store
+from connectra.store.outbox import Priority
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +29,11 @@ def _first_by_uuid(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(unique.values())
 
 
-def upsert_csv_rows(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> BatchResult:
+def upsert_csv_rows(
+    conn: sa.Connection,
+    rows: Sequence[Mapping[str, Any]],
+    priority: Priority = Priority.INTERACTIVE,
+) -> BatchResult:
     """Upsert a batch of CSV rows in the caller's transaction: companies first, duplicates
     within the batch dropped (first occurrence wins), through the write pipeline."""
     built = [records_from_row(row) for row in rows]
@@ -37,8 +42,8 @@ def upsert_csv_rows(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> B
     contacts = _first_by_uuid([r.contact for r in built])
     for record in (*companies, *contacts):
         record.update(created_at=now, updated_at=now, deleted_at=None)
-    write_batch(conn, COMPANY, companies)
-    write_batch(conn, CONTACT, contacts)
+    write_batch(conn, COMPANY, companies, priority)
+    write_batch(conn, CONTACT, contacts, priority)
     return BatchResult(
         company_uuids=[c["uuid"] for c in companies], contact_uuids=[c["uuid"] for c in contacts]
     )
@@ -48,10 +53,12 @@ def batch_upsert(
     store: Store,
     rows: Sequence[Mapping[str, Any]],
     with_batch: Callable[[sa.Connection], None] = lambda conn: None,
+    priority: Priority = Priority.INTERACTIVE,
 ) -> BatchResult:
-    """``POST /common/batch-upsert`` and each batch of a CSV import: one transaction for the
-    whole batch, which also commits what ``with_batch`` writes (an import job's progress)."""
+    """``POST /common/batch-upsert`` and each batch of a CSV import (``Priority.BULK``): one
+    transaction for the whole batch, which also commits what ``with_batch`` writes (an import
+    job's progress)."""
     with store.write() as conn:
-        result = upsert_csv_rows(conn, rows)
+        result = upsert_csv_rows(conn, rows, priority)
         with_batch(conn)
     return result

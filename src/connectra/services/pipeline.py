@@ -30,20 +30,31 @@ def write_rows(conn: sa.Connection, entity: Entity, rows: Sequence[Row]) -> None
     record_written(conn, entity, rows)
 
 
-def write_batch(conn: sa.Connection, entity: Entity, rows: Sequence[Row]) -> None:
+def write_batch(
+    conn: sa.Connection,
+    entity: Entity,
+    rows: Sequence[Row],
+    priority: outbox.Priority = outbox.Priority.INTERACTIVE,
+) -> None:
     """``write_rows`` through the store's bulk path, with index work proportional to change:
     only new and changed rows are written, queued and contribute filter values (a row equal
     to its stored one keeps its document, its values and its ``updated_at``)."""
     upserted = entities.upsert_bulk(conn, entity, rows)
     touched = {*upserted.new, *upserted.changed}
-    record_written(conn, entity, [row for row in rows if row["uuid"] in touched])
+    record_written(conn, entity, [row for row in rows if row["uuid"] in touched], priority)
 
 
-def record_written(conn: sa.Connection, entity: Entity, rows: Sequence[Row]) -> None:
-    """The rows are in the store: queue them for the index and record their filter values."""
+def record_written(
+    conn: sa.Connection,
+    entity: Entity,
+    rows: Sequence[Row],
+    priority: outbox.Priority = outbox.Priority.INTERACTIVE,
+) -> None:
+    """The rows are in the store: queue them for the index (a bulk import's rows behind the
+    interactive writes) and record their filter values."""
     if not rows:
         return
-    outbox.enqueue(conn, entity.name, [row["uuid"] for row in rows])
+    outbox.enqueue(conn, entity.name, [row["uuid"] for row in rows], priority)
     try:
         with conn.begin_nested():
             record_filter_values(conn, entity, rows)

@@ -5,11 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import IntEnum
 
 import sqlalchemy as sa
 
 from connectra.limits import STORE_IN_CHUNK
 from connectra.store.tables import index_outbox
+
+
+class Priority(IntEnum):
+    """Which entries the indexer applies first: a write someone waits to see, then a bulk
+    import's backlog (applied in id order within a priority)."""
+
+    INTERACTIVE = 0
+    BULK = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +27,7 @@ class Entry:
     entity: str
     uuid: str
     attempts: int
+    priority: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,22 +36,33 @@ class Lag:
     oldest: datetime | None  # created_at of the oldest pending entry
 
 
-def enqueue(conn: sa.Connection, entity: str, uuids: Iterable[str]) -> int:
+def enqueue(
+    conn: sa.Connection,
+    entity: str,
+    uuids: Iterable[str],
+    priority: Priority = Priority.INTERACTIVE,
+) -> int:
     """Append one entry per distinct uuid; returns how many were written."""
-    rows = [{"entity": entity, "uuid": uuid} for uuid in dict.fromkeys(uuids)]
+    rows = [
+        {"entity": entity, "uuid": uuid, "priority": int(priority)} for uuid in dict.fromkeys(uuids)
+    ]
     if rows:
         conn.execute(sa.insert(index_outbox), rows)
     return len(rows)
 
 
 def due(conn: sa.Connection, now: datetime, limit: int) -> list[Entry]:
-    """The oldest entries whose retry time has come."""
+    """The entries whose retry time has come: interactive ones first, then the oldest."""
     stmt = (
         sa.select(
-            index_outbox.c.id, index_outbox.c.entity, index_outbox.c.uuid, index_outbox.c.attempts
+            index_outbox.c.id,
+            index_outbox.c.entity,
+            index_outbox.c.uuid,
+            index_outbox.c.attempts,
+            index_outbox.c.priority,
         )
         .where(index_outbox.c.available_at <= now)
-        .order_by(index_outbox.c.id)
+        .order_by(index_outbox.c.priority, index_outbox.c.id)
         .limit(limit)
     )
     return [Entry(*row) for row in conn.execute(stmt)]

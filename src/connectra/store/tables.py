@@ -98,7 +98,9 @@ jobs = sa.Table(
 
 # One row per entity write that the search index has not applied yet. The indexer reads the
 # current row when it applies an entry, so an entry needs no payload and order within a uuid
-# does not matter; a company entry also re-indexes the company_* copies of its contacts.
+# does not matter; a company entry also re-indexes the company_* copies of its contacts. For
+# the same reason entries may be applied out of order: interactive writes (priority 0) go
+# before a bulk import's backlog (priority 1).
 index_outbox = sa.Table(
     "index_outbox",
     metadata,
@@ -109,5 +111,7 @@ index_outbox = sa.Table(
     sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"),
     sa.Column("available_at", UTCDateTime(), nullable=False, server_default=_NOW),
     sa.Column("last_error", sa.Text(), nullable=True),
+    sa.Column("priority", sa.SmallInteger(), nullable=False, server_default="0"),
     sa.Index("ix_index_outbox_available_at", "available_at"),
+    sa.Index("ix_index_outbox_priority_id", "priority", "id"),
 )

@@ -24,6 +24,7 @@ from connectra.limits import CSV_ROW_ERRORS_MAX
 from connectra.model.normalize import clean_string
 from connectra.model.rows import CSV_HEADERS
 from connectra.services.batch_upsert import batch_upsert
+from connectra.store.outbox import Priority
 from connectra.workers.context import JobContext
 
 KNOWN = frozenset(CSV_HEADERS)
@@ -108,7 +109,10 @@ class _Progress:
             "bytes": read_bytes,
         }  # fmt: skip
         batch_upsert(
-            self.ctx.store, rows, with_batch=lambda conn: self.ctx.save(conn, self.response)
+            self.ctx.store,
+            rows,
+            with_batch=lambda conn: self.ctx.save(conn, self.response),
+            priority=Priority.BULK,  # indexed behind the writes of interactive users
         )
         self.rows += len(rows)
         self.batches += 1

@@ -25,8 +25,11 @@ from connectra.store import entities, outbox
 from connectra.store.clock import db_now
 from connectra.store.database import Store
 from connectra.vql.ast import Query
+from connectra.workers.background import in_background
 
 log = logging.getLogger(__name__)
+
+MIN_BATCH = 500  # entries: below this a commit's fixed cost dominates a backlog's pace
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +148,13 @@ def _write_status(path: Path, status: Status) -> None:
     partial.replace(path)  # readers see the old state or the new one, never a torn one
 
 
+def next_limit(entries: int, seconds: float, target_seconds: float, most: int) -> int:
+    """The next batch's size from the last one's pace: about ``target_seconds`` of work,
+    between :data:`MIN_BATCH` and ``most`` entries."""
+    pace = entries / max(seconds, 1e-3)
+    return max(MIN_BATCH, min(most, int(pace * target_seconds)))
+
+
 class Indexer:
     """Drains the outbox into the index: one index commit per batch, failed batches retried
     with exponential backoff, entries removed only once applied (nothing is ever dropped).
@@ -158,9 +168,11 @@ class Indexer:
         store: Store,
         index: SearchIndex,
         *,
-        batch_size: int = 10_000,  # entries per index commit: a commit costs far more than
-        # a document, so a backlog (a bulk import) drains in few commits; small writes still
-        # commit at once, as there is nothing to wait for
+        batch_size: int = 10_000,  # entries per index commit at most: a commit costs far
+        # more than a document, so a backlog (a bulk import) drains in few commits; small
+        # writes still commit at once, as there is nothing to wait for
+        batch_seconds: float = 0.4,  # ... and about this long to apply, so that a write
+        # someone waits to see never waits long behind a bulk batch in progress
         idle_seconds: float = 0.2,
         gather_seconds: float = 0.5,
         max_backoff_seconds: float = 30.0,
@@ -169,10 +181,13 @@ class Indexer:
         self.store = store
         self.index = index
         self.batch_size = batch_size
+        self.batch_seconds = batch_seconds
+        self._limit = batch_size  # the next bulk batch's size, from the last one's pace
         self.idle_seconds = idle_seconds
         self.gather_seconds = gather_seconds
         self.max_backoff_seconds = max_backoff_seconds
         self._wake = threading.Event()
+        self._urgent = threading.Event()  # an interactive write: stop gathering
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.last_error: str | None = None
@@ -185,16 +200,22 @@ class Indexer:
         found nothing due and the last batch succeeded); /health says ``starting`` until then."""
         return self._caught_up.is_set()
 
-    def wake(self) -> None:
-        """Called after a write commits, so that it becomes searchable without a poll delay."""
+    def wake(self, *, urgent: bool = True) -> None:
+        """Called after a write commits, so that it becomes searchable without a poll delay;
+        a bulk import's batches (not ``urgent``) let the indexer gather them into one commit."""
         self._wake.set()
+        if urgent:
+            self._urgent.set()
 
     def run_once(self) -> int:
         """Apply one batch of due entries; returns how many entries were handled."""
         with self.store.read() as conn:
-            batch = outbox.due(conn, db_now(conn), self.batch_size)
+            batch = outbox.due(conn, db_now(conn), self._limit)
         if not batch:
             return 0
+        if batch[0].priority == outbox.Priority.INTERACTIVE:
+            # Writes someone waits to see go alone: a small commit, visible at once.
+            batch = [entry for entry in batch if entry.priority == outbox.Priority.INTERACTIVE]
         # Entries that failed before come back in ever smaller batches, so one entry the
         # index keeps refusing is soon alone and holds nothing else back.
         batch = batch[: max(1, self.batch_size >> batch[0].attempts)]
@@ -218,7 +239,10 @@ class Indexer:
         self._record(None)
         with self.store.write() as conn:
             outbox.remove(conn, ids)
-        meters.indexer_batch_seconds.labels("applied").observe(time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        if batch[0].priority == outbox.Priority.BULK:  # an interactive batch says little
+            self._limit = next_limit(len(ids), seconds, self.batch_seconds, self.batch_size)
+        meters.indexer_batch_seconds.labels("applied").observe(seconds)
         meters.indexer_entries.inc(len(ids))
         return len(ids)
 
@@ -244,6 +268,7 @@ class Indexer:
 
     def run_forever(self) -> None:
         while not self._stop.is_set():
+            limit = self._limit
             try:
                 handled = self.run_once()
             except Exception:  # the store itself failed: log, wait, go on
@@ -255,19 +280,24 @@ class Indexer:
                     self._publish()
                 self._wake.wait(self.idle_seconds)
                 self._wake.clear()
-            elif handled < self.batch_size:
+            elif handled < limit:
                 # After a partial batch, let writes gather before the next commit: a running
                 # import then lands in a few large commits instead of one per import batch,
-                # while the first write after a quiet spell is still applied at once.
-                self._stop.wait(self.gather_seconds)
+                # while the first write after a quiet spell is still applied at once, and an
+                # interactive write (an urgent wake) ends the gathering.
+                self._urgent.wait(self.gather_seconds)
+                self._urgent.clear()
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self.run_forever, name="indexer", daemon=True)
+        self._thread = threading.Thread(
+            target=in_background(self.run_forever), name="indexer", daemon=True
+        )
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
         self._wake.set()
+        self._urgent.set()
         if self._thread is not None:
             self._thread.join(timeout)
 

@@ -24,6 +24,7 @@ from connectra.store import jobs as jobs_repo
 from connectra.store.clock import db_now
 from connectra.store.database import Store
 from connectra.store.job_signals import JobWatcher
+from connectra.workers.background import in_background
 from connectra.workers.context import Handler, Interrupted, JobContext, LeaseLost
 
 log = logging.getLogger(__name__)
@@ -166,7 +167,7 @@ class Runner:
             self._watcher.start()
         for number in range(self.workers):
             thread = threading.Thread(
-                target=self._work, args=(number,), name=f"{self.kind}-{number}"
+                target=in_background(self._work), args=(number,), name=f"{self.kind}-{number}"
             )
             thread.start()
             self._threads.append(thread)
