@@ -45,6 +45,25 @@ def test_503_beyond_the_attempts_is_a_server_error(flaky: Api, scripted: Scripte
     assert len(scripted.hits("/contacts/count")) == 3  # CONNECTRA_RETRY_ATTEMPTS default
 
 
+def test_a_503_to_a_create_is_not_sent_again(flaky: Api, scripted: ScriptedServer) -> None:
+    """The database may have been lost at commit: a replayed create could be a 409 for a
+    record the first attempt made, so the caller gets the 503 and decides."""
+    lost = _error(503, "DATABASE_UNAVAILABLE", "ERR_DATABASE_UNAVAILABLE: retry later")
+    scripted.plan("/contacts/create", lost, Reply(201, {"success": True, "data": {}}))
+    with pytest.raises(ServerError) as caught:
+        flaky.create_contact({"first_name": "A", "last_name": "B"})
+    assert caught.value.status == 503
+    assert len(scripted.hits("/contacts/create")) == 1
+
+
+def test_a_503_to_an_upsert_is_retried(flaky: Api, scripted: ScriptedServer) -> None:
+    lost = _error(503, "DATABASE_UNAVAILABLE", "ERR_DATABASE_UNAVAILABLE: retry later")
+    done = Reply(200, {"success": True, "data": {"uuid": "u"}, "is_new": False})
+    scripted.plan("/contacts/upsert", lost, done)
+    flaky.upsert_contact({"first_name": "A", "last_name": "B"})
+    assert len(scripted.hits("/contacts/upsert")) == 2
+
+
 def test_429_waits_for_retry_after(flaky: Api, scripted: ScriptedServer) -> None:
     limited = Reply(
         429, {"success": False, "error_code": "RATE_LIMIT_EXCEEDED"}, {"Retry-After": "1"}

@@ -9,6 +9,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote
@@ -59,7 +60,8 @@ class _Request(Generic[T]):
     decode: Callable[[Any], T]
     json: Any = None
     params: Mapping[str, str] | None = None
-    # create and delete answer 409/404 when replayed, so they are resent only when unsent.
+    # create and delete answer 409/404 when replayed, so they are resent only when unsent
+    # (a transport error before sending; a 429).
     idempotent: bool = True
     # Non-2xx statuses that still carry a result (health answers 503 "degraded").
     accept: frozenset[int] = field(default_factory=frozenset)
@@ -252,7 +254,11 @@ class BaseClient:
         if response.is_success or status in request.accept:
             return self._decode(request, response)
         error = _error_from(response)
-        if status in _RETRY_STATUSES and attempt < self.retry_attempts:
+        # A 503 may come after the write was done (the database lost at commit): a call that is
+        # not idempotent is not sent again, as for a transport error after sending. A 429 is
+        # refused before anything is done, so it is always retried.
+        resend = request.idempotent or status != HTTPStatus.SERVICE_UNAVAILABLE
+        if status in _RETRY_STATUSES and resend and attempt < self.retry_attempts:
             hint = retry_after_seconds(response.headers.get("Retry-After"))
             if hint is None:
                 return _Retry(self._backoff(attempt))
