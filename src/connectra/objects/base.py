@@ -101,6 +101,31 @@ def _key_problem(key: str, prefix: str) -> str | None:
     return None
 
 
+# The rules above as JSON Schema (ECMA 262 and Python read these patterns alike): segments of
+# neither control characters nor backslashes, never empty, "." or ".."; a length in characters
+# that no key of MAX_KEY_BYTES UTF-8 bytes can pass (4 bytes at most per character).
+_SEGMENT = r"(?!\.\.?(?:/|$))[^/\\\x00-\x1f\x7f]+"
+BUCKET_PATTERN = r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$"
+KEY_MAX_CHARS = MAX_KEY_BYTES // 4
+_SPECIAL = re.compile(r"[.^$*+?()[\]{}|\\]")  # escaped alike in both dialects
+# A file name, not a path (what safe_filename keeps whole): no separator or control character,
+# not only spaces, not "." or "..".
+_NAME_CHAR = r"[^/\\\x00-\x1f\x7f]"
+FILENAME_PATTERN = (
+    rf"^(?![\s\x85]*\.\.?[\s\x85]*$){_NAME_CHAR}*[^/\\\x00-\x1f\x7f\x85\s]{_NAME_CHAR}*$"
+)
+
+
+def key_schema(prefix: str) -> dict[str, str | int]:
+    """JSON schema of a key :func:`confine_key` accepts under ``prefix`` (normalised)."""
+    head = _SPECIAL.sub(r"\\\g<0>", prefix) + "/" if prefix else ""
+    return {
+        "type": "string",
+        "pattern": f"^{head}{_SEGMENT}(?:/{_SEGMENT})*$",
+        "maxLength": KEY_MAX_CHARS,
+    }
+
+
 def check_bucket(bucket: str | None) -> str | None:
     """A bucket name that is also a safe directory name (no separators, no ``..``)."""
     if bucket is None:

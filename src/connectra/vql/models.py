@@ -8,14 +8,25 @@ is checked in :mod:`connectra.vql.validate`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
 
 from connectra.limits import PAGE_MAX, PAGE_SIZE_MAX
+from connectra.model.validation import integral
 from connectra.vql.ast import TextMode
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
+
+
+def _whole(value: object) -> object:
+    """``2.0`` as 2 (JSON Schema's integer); anything else is left to strict validation."""
+    whole = integral(value)
+    return value if whole is None else whole
+
+
+# An integer as JSON Schema reads one; strings and booleans are still refused.
+JSONInt = Annotated[int, BeforeValidator(_whole)]
 
 
 class TextCondition(BaseModel):
@@ -24,7 +35,7 @@ class TextCondition(BaseModel):
     text_value: str
     filter_key: str
     search_type: str = Field(json_schema_extra={"enum": [mode.value for mode in TextMode]})
-    slop: int | None = Field(default=None, ge=0)
+    slop: JSONInt | None = Field(default=None, ge=0)
     operator: str | None = None
     fuzzy: bool | None = None
 
@@ -83,5 +94,5 @@ class VQLRequest(BaseModel):
     select_columns: list[str] | None = None
     company_config: CompanyConfig | None = None
     # Declared for the OpenAPI document; checked by vql.validate with the contract's ERR tokens.
-    page: int | None = Field(default=None, json_schema_extra={"maximum": PAGE_MAX})
-    limit: int | None = Field(default=None, json_schema_extra={"maximum": PAGE_SIZE_MAX})
+    page: JSONInt | None = Field(default=None, json_schema_extra={"maximum": PAGE_MAX})
+    limit: JSONInt | None = Field(default=None, json_schema_extra={"maximum": PAGE_SIZE_MAX})

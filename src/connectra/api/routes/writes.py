@@ -14,7 +14,14 @@ from connectra.errors import PageSizeExceeded
 from connectra.limits import BATCH_UPSERT_MAX, BULK_WRITE_MAX
 from connectra.model.fields import ColumnType, Entity
 from connectra.model.normalize import INT64_MAX
-from connectra.model.validation import EMAIL_RE, LINKEDIN_RE, URL_FIELDS, URL_RE
+from connectra.model.validation import (
+    EMAIL_RE,
+    IMMUTABLE,
+    LINKEDIN_RE,
+    SPACE,
+    URL_FIELDS,
+    URL_RE,
+)
 from connectra.services import writes
 
 _JSON_TYPES: dict[ColumnType, dict[str, Any]] = {
@@ -31,7 +38,10 @@ _FORMATS: dict[str, dict[str, Any]] = {
     "company_id": {"format": "uuid"},
 }
 # A required text must hold something once trimmed, and not only the "_" placeholder.
-_PRESENT = {"pattern": r"^(?!\s*_\s*$)\s*\S"}
+_PRESENT = {"pattern": rf"^(?![{SPACE}]*_[{SPACE}]*$)[{SPACE}]*[^{SPACE}]"}
+# An update may not change the record's identity: these are absent (or null) in its body, the
+# path names the record (its own uuid is tolerated in the body too).
+_IDENTITY = {name: {"type": "null"} for name in ("uuid", *IMMUTABLE)}
 
 
 def record_schema(entity: Entity, required: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -135,7 +145,10 @@ def item_router(entity: Entity) -> APIRouter:
         404: {"model": ErrorResponse, "description": "NOT_FOUND"}
     }
 
-    @router.put(RECORD_PATH, openapi_extra=request_body(record_schema(entity)), responses=not_found)
+    update_schema = record_schema(entity)
+    update_schema["properties"].update(_IDENTITY)
+
+    @router.put(RECORD_PATH, openapi_extra=request_body(update_schema), responses=not_found)
     def update(uuid: UUIDPath, body: JSONBody, store: StoreDep, request: Request) -> Response:
         record = writes.update(store, entity, uuid, body)
         wake_indexer(request)
