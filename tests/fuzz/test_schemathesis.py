@@ -52,7 +52,8 @@ def _conforms(case: Any, response: Any) -> None:
 
 def _not_refused_as_invalid(case: Any, response: Any) -> None:
     assert response.status_code not in REFUSED_AS_INVALID, (
-        f"positive data refused: {response.status_code} {response.text[:500]}"
+        f"positive data refused: {response.status_code} {response.text[:500]}\n"
+        f"request: {case.path_parameters} {case.query} {str(case.body)[:500]}"
     )
 
 

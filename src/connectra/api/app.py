@@ -27,7 +27,7 @@ from connectra.api.routes.ui import install_ui
 from connectra.errors import ValidationError
 from connectra.index.base import SearchIndex
 from connectra.model.fields import COMPANY, CONTACT
-from connectra.objects.base import ObjectStore, normalise_prefix
+from connectra.objects.base import ObjectStore
 from connectra.settings import Settings
 from connectra.store.database import Store
 from connectra.vql.validate import json_path
@@ -82,7 +82,7 @@ def create_app(
 
     app.include_router(health.router)
     app.include_router(
-        objects_router(normalise_prefix(settings.s3_upload_file_path_prifix))
+        objects_router(settings.s3_upload_file_path_prifix)
     )  # transfer paths before /common/{service}/...
     app.include_router(common.common_router())
     app.include_router(filters.filters_router())  # before GET /{plural}/{uuid}

@@ -74,16 +74,22 @@ def request_body(
     return {"requestBody": {"required": True, "content": {media_type: content}}}
 
 
-def required_parameter(
-    name: str, schema: dict[str, Any], description: str, where: str = "query"
+def declared_parameter(
+    name: str,
+    schema: dict[str, Any],
+    description: str,
+    *,
+    where: str = "query",
+    required: bool = True,
 ) -> dict[str, Any]:
-    """``openapi_extra`` declaring a required parameter, for routes that check it themselves
-    (with the contract's ERR token rather than FastAPI's 422) and hide it from FastAPI's own
-    declaration (``include_in_schema=False``)."""
+    """``openapi_extra`` declaring a parameter for routes that check it themselves (with the
+    contract's ERR token rather than FastAPI's 422) and hide it from FastAPI's own declaration
+    (``include_in_schema=False``): FastAPI cannot declare a required parameter it does not
+    enforce, nor a schema built at run time."""
     parameter = {
         "name": name,
         "in": where,
-        "required": True,
+        "required": required,
         "schema": schema,
         "description": description,
     }

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
 
-from connectra.limits import PAGE_MAX, PAGE_SIZE_MAX
 from connectra.model.validation import integral
 from connectra.vql.ast import TextMode
 
@@ -81,7 +80,8 @@ class CompanyConfig(BaseModel):
 class VQLRequest(BaseModel):
     """A list or count request; ``search_after`` is accepted for ``cursor``.
 
-    Examples that run against the demo data live with the routes (api/routes/reads.py).
+    Its JSON Schema, per entity, is :func:`connectra.vql.schema.vql_schema`; examples that run
+    against the demo data live with the routes (api/routes/reads.py).
     """
 
     model_config = _STRICT
@@ -93,6 +93,6 @@ class VQLRequest(BaseModel):
     )
     select_columns: list[str] | None = None
     company_config: CompanyConfig | None = None
-    # Declared for the OpenAPI document; checked by vql.validate with the contract's ERR tokens.
-    page: JSONInt | None = Field(default=None, json_schema_extra={"maximum": PAGE_MAX})
-    limit: JSONInt | None = Field(default=None, json_schema_extra={"maximum": PAGE_SIZE_MAX})
+    # Checked by vql.validate with the contract's ERR tokens (and declared by vql.schema).
+    page: JSONInt | None = None
+    limit: JSONInt | None = None

@@ -10,8 +10,13 @@ from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
 from connectra.api.deps import ObjectsDep, SettingsDep, json_response
-from connectra.api.schemas import ERRORS, ErrorResponse, request_body, required_parameter
-from connectra.objects.base import BUCKET_PATTERN, FILENAME_PATTERN, key_schema
+from connectra.api.schemas import ERRORS, ErrorResponse, declared_parameter, request_body
+from connectra.objects.base import (
+    BUCKET_PATTERN,
+    FILENAME_PATTERN,
+    key_schema,
+    normalise_prefix,
+)
 from connectra.services import transfers
 
 # Checked by the routes (with the contract's ERR tokens), declared here.
@@ -50,18 +55,18 @@ class UploadedResponse(BaseModel):
     s3_key: str
 
 
-def objects_router(prefix: str) -> APIRouter:
+def objects_router(upload_prefix: str) -> APIRouter:
     """``/common/upload-url``, ``/common/download-url`` and the signed transfer routes; keys
-    live under ``prefix`` (normalised)."""
+    live under ``upload_prefix`` (``S3_UPLOAD_FILE_PATH_PRIFIX``)."""
     router = APIRouter(prefix="/common", tags=["objects"], responses=ERRORS)
-    key = key_schema(prefix)
-    key_path = required_parameter("key", key, "an object key under the upload prefix", "path")
+    key = key_schema(normalise_prefix(upload_prefix))
+    key_path = declared_parameter("key", key, "an object key under the upload prefix", where="path")
 
     @router.get(
         "/upload-url",
         response_model=UploadUrlResponse,
         summary="A URL that takes one PUT of a file (no API key needed on it)",
-        openapi_extra=required_parameter(
+        openapi_extra=declared_parameter(
             "filename", {"type": "string", "pattern": FILENAME_PATTERN}, "a file name, not a path"
         ),
     )
@@ -78,7 +83,7 @@ def objects_router(prefix: str) -> APIRouter:
         response_model=DownloadUrlResponse,
         summary="A URL that answers GET with an object (no API key needed on it)",
         responses={404: _SIGNED[404]},
-        openapi_extra=required_parameter("s3_key", key, "the key /common/upload-url gave"),
+        openapi_extra=declared_parameter("s3_key", key, "the key /common/upload-url gave"),
     )
     def download_url(
         store: ObjectsDep,

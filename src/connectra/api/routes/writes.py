@@ -11,6 +11,7 @@ from connectra.api.deps import JSONBody, StoreDep, json_response, wake_indexer
 from connectra.api.paths import RECORD_PATH, UUIDPath
 from connectra.api.schemas import ERRORS, ErrorResponse, request_body
 from connectra.errors import PageSizeExceeded
+from connectra.jsonschema import object_variants
 from connectra.limits import BATCH_UPSERT_MAX, BULK_WRITE_MAX
 from connectra.model.fields import ColumnType, Entity
 from connectra.model.normalize import INT64_MAX
@@ -69,10 +70,10 @@ def _upsert_schema(entity: Entity) -> dict[str, Any]:
     """An upsert body holds at least one of the fields it can be matched by."""
     needs = entity.rules.upsert_needs_one_of
     schema = record_schema(entity, needs)
-    if len(needs) > 1:
-        del schema["required"]
-        schema["anyOf"] = [{"required": [name]} for name in needs]
-    return schema
+    if len(needs) == 1:
+        return schema
+    del schema["required"]
+    return object_variants(schema, [{"required": [name]} for name in needs])
 
 
 def write_router(entity: Entity) -> APIRouter:
