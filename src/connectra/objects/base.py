@@ -6,7 +6,7 @@ import contextlib
 import re
 import uuid
 from collections.abc import Callable
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from connectra.errors import ConfigurationError, FilenameRequired, ValidationError
 from connectra.objects.signing import UrlSigner
@@ -116,13 +116,16 @@ FILENAME_PATTERN = (
 )
 
 
-def key_schema(prefix: str) -> dict[str, str | int]:
-    """JSON schema of a key :func:`confine_key` accepts under ``prefix`` (normalised)."""
+def key_schema(prefix: str) -> dict[str, Any]:
+    """JSON schema of a key :func:`confine_key` accepts under ``prefix`` (normalised); its
+    example also tells clients and fuzzers that the key holds a ``/`` (sent as ``%2F``)."""
     head = _SPECIAL.sub(r"\\\g<0>", prefix) + "/" if prefix else ""
+    example = f"{prefix}/" if prefix else ""
     return {
         "type": "string",
         "pattern": f"^{head}{_SEGMENT}(?:/{_SEGMENT})*$",
         "maxLength": KEY_MAX_CHARS,
+        "examples": [f"{example}0f8fad5b-d9cb-469f-a165-70867728950e_contacts.csv"],
     }
 
 

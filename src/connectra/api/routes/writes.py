@@ -66,21 +66,29 @@ def _bulk_response(result: writes.BulkResult) -> Response:
     return json_response({"data": result.payload(), "success": ok}, 200 if ok else 207)
 
 
+def _one_of(entity: Entity, groups: list[tuple[str, ...]]) -> dict[str, Any]:
+    """A write body holding every field of at least one of ``groups``."""
+    schema = record_schema(entity, tuple(dict.fromkeys(n for group in groups for n in group)))
+    del schema["required"]
+    return object_variants(schema, [{"required": list(group)} for group in groups])
+
+
 def _upsert_schema(entity: Entity) -> dict[str, Any]:
     """An upsert body holds at least one of the fields it can be matched by."""
-    needs = entity.rules.upsert_needs_one_of
-    schema = record_schema(entity, needs)
-    if len(needs) == 1:
-        return schema
-    del schema["required"]
-    return object_variants(schema, [{"required": [name]} for name in needs])
+    return _one_of(entity, [(name,) for name in entity.rules.upsert_needs_one_of])
+
+
+def _bulk_record_schema(entity: Entity) -> dict[str, Any]:
+    """A bulk record names its uuid or holds what a new record needs (else it is reported
+    in data.errors)."""
+    return _one_of(entity, [("uuid",), entity.rules.required])
 
 
 def write_router(entity: Entity) -> APIRouter:
     router = APIRouter(prefix=f"/{entity.plural}", tags=[entity.plural], responses=ERRORS)
     new = request_body(record_schema(entity, entity.rules.required))
     one = request_body(_upsert_schema(entity))
-    records = {"type": "array", "items": record_schema(entity), "minItems": 1}
+    records = {"type": "array", "items": _bulk_record_schema(entity), "minItems": 1}
     many = request_body(
         {
             "type": "object",
