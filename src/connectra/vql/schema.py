@@ -20,7 +20,7 @@ from connectra.vql.ast import TextMode
 # JSON Schema cannot say "as many values as sort keys, each of its key's kind" in general: the
 # combinations are spelled out for up to this many sort keys (longer cursors work the same).
 CURSOR_KEYS_DECLARED = 2
-_TIE = "|" + UUID_RE.pattern.strip("^$")  # the uuid tie-break a cursor's last value ends with
+_TIE = r"\|" + UUID_RE.pattern.strip("^$")  # the uuid tie-break a cursor's last value ends with
 # A numeric string as both Python (int/float) and ECMA 262 read it, small enough to stay finite.
 _NUMERIC = r"-?[0-9]{1,15}(\.[0-9]{1,15})?"
 # An ISO 8601 date or date-time Python's fromisoformat reads (days to 28: every month has them).
