@@ -21,7 +21,9 @@ EMAIL_RE = re.compile(r"^[a-zA-Z0-9._%+\-]+@[a-zA-Z0-9.\-]+\.[a-zA-Z]{2,}$")
 # Whitespace as Python's str.strip and ``\s`` read it *and* as ECMA 262 does (JSON Schema's
 # patterns): the document's patterns and these checks must accept the same strings.
 SPACE = r"\s\x1c-\x1f\x85"
-URL_RE = re.compile(rf"^https?://[^{SPACE}/$.?#].[^{SPACE}]*$")
+# Checked once trimmed: the lookahead (a no-op then) tells the document's reader that a value
+# ending in whitespace is not taken as sent, so "http://a\v" is not a URL.
+URL_RE = re.compile(rf"^(?![\s\S]*[{SPACE}]$)https?://[^{SPACE}/$.?#].[^{SPACE}]*$")
 LINKEDIN_RE = re.compile(r"^https?://(www\.)?linkedin\.com/.*$")
 URL_FIELDS = ("website", "facebook_url", "twitter_url")
 # Fields a client may never change on an existing record.

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
 
 from connectra.model.validation import integral
-from connectra.vql.ast import TextMode
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
 
@@ -33,7 +32,7 @@ class TextCondition(BaseModel):
 
     text_value: str
     filter_key: str
-    search_type: str = Field(json_schema_extra={"enum": [mode.value for mode in TextMode]})
+    search_type: str  # a TextMode, checked by vql.validate with the contract's message
     slop: JSONInt | None = Field(default=None, ge=0)
     operator: str | None = None
     fuzzy: bool | None = None
