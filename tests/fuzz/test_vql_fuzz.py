@@ -210,7 +210,9 @@ def unknown_key(draw: st.DrawFn) -> tuple[dict[str, Any], Loc]:
     body = draw(valid_vql)
     objects = [loc for loc, value in _nodes(body) if isinstance(value, dict)]
     loc = draw(st.sampled_from(objects))
-    key = "x_" + draw(st.text(st.characters(exclude_categories=("Cs",)), max_size=8))
+    # (no NUL: a NUL in a key is refused first, naming the object that holds it)
+    characters = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
+    key = "x_" + draw(st.text(characters, max_size=8))
     return _set(body, (*loc, key), draw(_scalar)) if loc else {**body, key: None}, (*loc, key)
 
 

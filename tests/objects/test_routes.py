@@ -40,7 +40,7 @@ def _app(store: ObjectStore, settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.objects = store
     install_error_handlers(app)
-    app.include_router(objects_router())
+    app.include_router(objects_router(settings.s3_upload_file_path_prifix))
     app.add_middleware(AuthRateLimitMiddleware, keys=[API_KEY], limiter=MemoryRateLimiter(100_000))
     app.add_middleware(BodyLimitMiddleware)
     return app

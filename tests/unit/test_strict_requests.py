@@ -1,14 +1,15 @@
 """Every integer and boolean field of every request body refuses a value of the wrong JSON type.
 
 The request models are walked, not listed, so a field added later is covered automatically:
-each wrong value must be a 400 naming the field's JSON path, and the right type must pass.
+each wrong value must be a 400 naming the field's JSON path, and the right type must pass. An
+integral number (``1.0``) is an integer, as JSON Schema (and so the OpenAPI document) reads it.
 """
 
 from __future__ import annotations
 
 import types
 from collections.abc import Callable, Iterator
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import pydantic
 import pytest
@@ -21,12 +22,15 @@ from connectra.services.jobs import parse_job_filter, parse_new_job, parse_retri
 from connectra.vql.models import VQLRequest
 from connectra.vql.validate import json_path, parse_search, validate_model
 
-WRONG: dict[type, list[Any]] = {int: ["1", 1.0, True], bool: ["true", 1, "yes"]}
+WRONG: dict[type, list[Any]] = {int: ["1", 1.5, True], bool: ["true", 1, "yes"]}
 RIGHT: dict[type, Any] = {int: 1, bool: True}
+INTEGRAL = 1.0
 
 
 def _scalar(annotation: Any) -> type | None:
-    """``int``/``bool`` behind ``X | None``; None for anything else."""
+    """``int``/``bool`` behind ``X | None`` or ``Annotated``; None for anything else."""
+    if get_origin(annotation) is Annotated:
+        return _scalar(get_args(annotation)[0])
     if get_origin(annotation) in (Union, types.UnionType):
         found = [_scalar(arg) for arg in get_args(annotation) if arg is not type(None)]
         return found[0] if len(found) == 1 else None
@@ -98,6 +102,16 @@ def test_the_walk_finds_the_known_fields() -> None:
     assert expected <= found
 
 
+@pytest.mark.parametrize(
+    ("model", "loc"),
+    [(model, loc) for model in MODELS for loc, kind in _walk(model) if kind is int],
+)
+def test_an_integral_number_is_an_integer(
+    model: type[pydantic.BaseModel], loc: tuple[int | str, ...]
+) -> None:
+    validate_model(model, _body(model, loc, INTEGRAL))
+
+
 @pytest.mark.parametrize(("model", "loc", "kind", "wrong"), CASES)
 def test_model_fields_are_strict(
     model: type[pydantic.BaseModel], loc: tuple[int | str, ...], kind: type, wrong: Any
@@ -130,6 +144,8 @@ def test_hand_checked_fields_are_strict(
     parse: Parser, base: dict[str, Any], name: str, kind: type, wrong_index: int
 ) -> None:
     parse({**base, name: RIGHT[kind]})
+    if kind is int:
+        parse({**base, name: INTEGRAL})
     with pytest.raises(ValidationError) as info:
         parse({**base, name: WRONG[kind][wrong_index]})
     assert info.value.path == name

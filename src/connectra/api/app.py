@@ -81,7 +81,9 @@ def create_app(
     app.add_exception_handler(RequestValidationError, _request_validation)
 
     app.include_router(health.router)
-    app.include_router(objects_router())  # transfer paths before /common/{service}/...
+    app.include_router(
+        objects_router(settings.s3_upload_file_path_prifix)
+    )  # transfer paths before /common/{service}/...
     app.include_router(common.common_router())
     app.include_router(filters.filters_router())  # before GET /{plural}/{uuid}
     app.include_router(jobs.router)

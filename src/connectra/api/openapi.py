@@ -15,7 +15,8 @@ from fastapi.openapi.utils import get_openapi
 
 from connectra.api.middleware import DOCS_ASSETS, requires_key
 from connectra.api.schemas import declare_storable
-from connectra.vql.models import VQLRequest
+from connectra.model.fields import ENTITIES, Entity
+from connectra.vql.schema import vql_schema
 
 SECURITY_SCHEME = "APIKeyHeader"
 API_KEY_HEADER = {"type": "apiKey", "in": "header", "name": "X-API-Key"}
@@ -27,6 +28,11 @@ DOCS_OPTIONS: dict[str, Any] = {
 }
 
 
+def vql_component(entity: Entity) -> str:
+    """The name of an entity's VQL request schema among the document's components."""
+    return f"{entity.plural.capitalize()}VQLRequest"
+
+
 def _declare_api_key(schema: dict[str, Any]) -> None:
     schema["components"].setdefault("securitySchemes", {})[SECURITY_SCHEME] = API_KEY_HEADER
     for path, operations in schema.get("paths", {}).items():
@@ -36,18 +42,17 @@ def _declare_api_key(schema: dict[str, Any]) -> None:
 
 
 def install_openapi(app: FastAPI) -> None:
-    """Build the document once, on first request: routes plus the VQL schema (VQL routes parse
-    their body themselves and only ``$ref`` it) plus the security scheme."""
+    """Build the document once, on first request: routes plus each entity's VQL schema (VQL
+    routes parse their body themselves and only ``$ref`` it) plus the security scheme."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = get_openapi(
                 title=app.title, version=app.version, description=app.description, routes=app.routes
             )
-            vql = VQLRequest.model_json_schema(ref_template="#/components/schemas/{model}")
             components = schema.setdefault("components", {}).setdefault("schemas", {})
-            components.update(vql.pop("$defs", {}))
-            components["VQLRequest"] = vql
+            for entity in ENTITIES.values():
+                components[vql_component(entity)] = vql_schema(entity)
             _declare_api_key(schema)
             declare_storable(schema)
             app.openapi_schema = schema

@@ -18,7 +18,12 @@ from connectra.model.identity import UUID_RE
 from connectra.model.normalize import INT64_MAX, clean_phone, domain_from_website, is_absent
 
 EMAIL_RE = re.compile(r"^[a-zA-Z0-9._%+\-]+@[a-zA-Z0-9.\-]+\.[a-zA-Z]{2,}$")
-URL_RE = re.compile(r"^https?://[^\s/$.?#].[^\s]*$")
+# Whitespace as Python's str.strip and ``\s`` read it *and* as ECMA 262 does (JSON Schema's
+# patterns): the document's patterns and these checks must accept the same strings.
+SPACE = r"\s\x1c-\x1f\x85"
+# Checked once trimmed: the lookahead (a no-op then) tells the document's reader that a value
+# ending in whitespace is not taken as sent, so "http://a\v" is not a URL.
+URL_RE = re.compile(rf"^(?![\s\S]*[{SPACE}]$)https?://[^{SPACE}/$.?#].[^{SPACE}]*$")
 LINKEDIN_RE = re.compile(r"^https?://(www\.)?linkedin\.com/.*$")
 URL_FIELDS = ("website", "facebook_url", "twitter_url")
 # Fields a client may never change on an existing record.
@@ -59,6 +64,16 @@ def check_storable(document: Any, root: str = "") -> None:
             pending.extend((item, f"{path}[{i}]") for i, item in enumerate(value))
 
 
+def integral(value: Any) -> int | None:
+    """A JSON integer as JSON Schema reads one: an int, or a number with no fraction (``2.0``,
+    which JavaScript clients send for 2); None for anything else, booleans included."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int) else None
+
+
 def _at(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
 
@@ -76,8 +91,9 @@ def _texts(value: Any, path: str) -> list[str]:
     return [item for item in items if item and item != "_"]
 
 
-def _count(value: Any, path: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+def _count(raw: Any, path: str) -> int:
+    value = integral(raw)
+    if value is None:
         raise ValidationError(f"{path} must be an integer", path=path, field=path)
     if value < 0 or value > INT64_MAX:
         raise ValidationError(

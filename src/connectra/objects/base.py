@@ -6,7 +6,7 @@ import contextlib
 import re
 import uuid
 from collections.abc import Callable
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from connectra.errors import ConfigurationError, FilenameRequired, ValidationError
 from connectra.objects.signing import UrlSigner
@@ -99,6 +99,34 @@ def _key_problem(key: str, prefix: str) -> str | None:
     if segments[: len(head)] != head or len(segments) == len(head):
         return f"it must be inside {prefix}/"
     return None
+
+
+# The rules above as JSON Schema (ECMA 262 and Python read these patterns alike): segments of
+# neither control characters nor backslashes, never empty, "." or ".."; a length in characters
+# that no key of MAX_KEY_BYTES UTF-8 bytes can pass (4 bytes at most per character).
+_SEGMENT = r"(?!\.\.?(?:/|$))[^/\\\x00-\x1f\x7f]+"
+BUCKET_PATTERN = r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$"
+KEY_MAX_CHARS = MAX_KEY_BYTES // 4
+_SPECIAL = re.compile(r"[.^$*+?()[\]{}|\\]")  # escaped alike in both dialects
+# A file name, not a path (what safe_filename keeps whole): no separator or control character,
+# not only spaces, not "." or "..".
+_NAME_CHAR = r"[^/\\\x00-\x1f\x7f]"
+FILENAME_PATTERN = (
+    rf"^(?![\s\x85]*\.\.?[\s\x85]*$){_NAME_CHAR}*[^/\\\x00-\x1f\x7f\x85\s]{_NAME_CHAR}*$"
+)
+
+
+def key_schema(prefix: str) -> dict[str, Any]:
+    """JSON schema of a key :func:`confine_key` accepts under ``prefix`` (normalised); its
+    example also tells clients and fuzzers that the key holds a ``/`` (sent as ``%2F``)."""
+    head = _SPECIAL.sub(r"\\\g<0>", prefix) + "/" if prefix else ""
+    example = f"{prefix}/" if prefix else ""
+    return {
+        "type": "string",
+        "pattern": f"^{head}{_SEGMENT}(?:/{_SEGMENT})*$",
+        "maxLength": KEY_MAX_CHARS,
+        "examples": [f"{example}0f8fad5b-d9cb-469f-a165-70867728950e_contacts.csv"],
+    }
 
 
 def check_bucket(bucket: str | None) -> str | None:

@@ -20,6 +20,7 @@ from connectra.errors import (
 from connectra.limits import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, RETRY_COUNT_MAX
 from connectra.model.identity import parse_uuid
 from connectra.model.timestamps import format_timestamp
+from connectra.model.validation import integral
 from connectra.store import jobs as jobs_repo
 from connectra.store.database import Store
 
@@ -50,10 +51,10 @@ def _known_keys(body: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
 
 
 def _retry_count(body: Mapping[str, Any]) -> int:
-    retry_count = body.get("retry_count")
-    if retry_count is None:
+    if body.get("retry_count") is None:
         return DEFAULT_RETRY_COUNT
-    if isinstance(retry_count, bool) or not isinstance(retry_count, int):
+    retry_count = integral(body["retry_count"])
+    if retry_count is None:
         raise ValidationError("retry_count must be an integer", path="retry_count")
     if retry_count < 0:
         raise InvalidRetryCount(f"retry_count must be >= 0, got {retry_count}", path="retry_count")
@@ -94,8 +95,8 @@ def parse_job_filter(body: Any) -> JobFilter:
     """``{"job_type"?, "status"?, "limit"?}``; a limit of 0 or none means the default."""
     body = _object(body)
     _known_keys(body, ("job_type", "status", "limit"))
-    limit = body.get("limit") or 0
-    if isinstance(limit, bool) or not isinstance(limit, int):
+    limit = integral(body.get("limit") or 0)
+    if limit is None:
         raise ValidationError("limit must be an integer", path="limit")
     if limit < 0:
         raise InvalidLimit(f"limit must be >= 0, got {limit}", path="limit")

@@ -14,6 +14,7 @@ from connectra.errors import ValidationError
 from connectra.model.fields import FieldKind
 from connectra.model.identity import UUID_RE
 from connectra.model.timestamps import epoch_micros, format_micros
+from connectra.model.validation import integral
 from connectra.vql.ast import SortKey, SortValue
 
 _TIE = "|"
@@ -41,6 +42,12 @@ def _parse(kind: FieldKind, text: str, path: str) -> SortValue:
     return text
 
 
+def _text(item: object) -> str:
+    """A cursor value as text; an integral number (``2.0``) is the integer it equals."""
+    whole = integral(item)
+    return str(item if whole is None else whole)
+
+
 def encode(keys: Sequence[SortKey], values: Sequence[SortValue], uuid: str) -> list[str]:
     cursor = [_format(key.kind, value) for key, value in zip(keys, values, strict=True)]
     cursor[-1] += _TIE + uuid
@@ -57,7 +64,7 @@ def decode(
             path=path,
             field="cursor",
         )
-    texts = [str(item) for item in cursor]
+    texts = [_text(item) for item in cursor]
     head, sep, tail = texts[-1].rpartition(_TIE)
     tie: str | None = None
     if sep and UUID_RE.match(tail):

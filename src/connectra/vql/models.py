@@ -8,14 +8,23 @@ is checked in :mod:`connectra.vql.validate`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
 
-from connectra.limits import PAGE_MAX, PAGE_SIZE_MAX
-from connectra.vql.ast import TextMode
+from connectra.model.validation import integral
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
+
+
+def _whole(value: object) -> object:
+    """``2.0`` as 2 (JSON Schema's integer); anything else is left to strict validation."""
+    whole = integral(value)
+    return value if whole is None else whole
+
+
+# An integer as JSON Schema reads one; strings and booleans are still refused.
+JSONInt = Annotated[int, BeforeValidator(_whole)]
 
 
 class TextCondition(BaseModel):
@@ -23,8 +32,8 @@ class TextCondition(BaseModel):
 
     text_value: str
     filter_key: str
-    search_type: str = Field(json_schema_extra={"enum": [mode.value for mode in TextMode]})
-    slop: int | None = Field(default=None, ge=0)
+    search_type: str  # a TextMode, checked by vql.validate with the contract's message
+    slop: JSONInt | None = Field(default=None, ge=0)
     operator: str | None = None
     fuzzy: bool | None = None
 
@@ -70,7 +79,8 @@ class CompanyConfig(BaseModel):
 class VQLRequest(BaseModel):
     """A list or count request; ``search_after`` is accepted for ``cursor``.
 
-    Examples that run against the demo data live with the routes (api/routes/reads.py).
+    Its JSON Schema, per entity, is :func:`connectra.vql.schema.vql_schema`; examples that run
+    against the demo data live with the routes (api/routes/reads.py).
     """
 
     model_config = _STRICT
@@ -82,6 +92,6 @@ class VQLRequest(BaseModel):
     )
     select_columns: list[str] | None = None
     company_config: CompanyConfig | None = None
-    # Declared for the OpenAPI document; checked by vql.validate with the contract's ERR tokens.
-    page: int | None = Field(default=None, json_schema_extra={"maximum": PAGE_MAX})
-    limit: int | None = Field(default=None, json_schema_extra={"maximum": PAGE_SIZE_MAX})
+    # Checked by vql.validate with the contract's ERR tokens (and declared by vql.schema).
+    page: JSONInt | None = None
+    limit: JSONInt | None = None

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from connectra.api.deps import IndexDep, StoreDep, json_body, json_response
 from connectra.api.schemas import ERRORS, ErrorResponse, ListResponse, request_body
 from connectra.limits import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX
-from connectra.model.fields import COMPANY, CONTACT, Entity
+from connectra.model.fields import COMPANY, CONTACT, ENTITIES, Entity
 from connectra.services import filters as filters_service
+from connectra.vql.models import JSONInt
 from connectra.vql.validate import validate_model
 
 
@@ -29,8 +30,8 @@ class FilterValuesRequest(BaseModel):
 
     filter_key: str = Field(min_length=1)
     search_text: str | None = None
-    page: int | None = None
-    limit: int | None = None
+    page: JSONInt | None = None
+    limit: JSONInt | None = Field(default=None, json_schema_extra={"maximum": PAGE_SIZE_MAX})
     service: str | None = None
 
 
@@ -41,6 +42,16 @@ async def read_filter_values_request(request: Request) -> FilterValuesRequest:
 
 
 FilterValuesBody = Annotated[FilterValuesRequest, Depends(read_filter_values_request)]
+
+# Any case is accepted; the document names the canonical spellings.
+ServicePath = Annotated[
+    str,
+    Path(
+        json_schema_extra={
+            "enum": [name for entity in ENTITIES.values() for name in (entity.name, entity.plural)]
+        }
+    ),
+]
 
 _UNSUPPORTED: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "ERR_UNSUPPORTED_SERVICE"}
@@ -53,7 +64,7 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
 def _definitions_route(router: APIRouter, path: str, fixed: Entity | None) -> None:
     """``GET <path>``: the service comes from the path parameter, or is fixed for an alias."""
 
-    def list_filters(store: StoreDep, service: str) -> Response:
+    def list_filters(store: StoreDep, service: ServicePath) -> Response:
         data = filters_service.list_filters(store, service)
         return json_response({"data": data, "success": True})
 
@@ -76,7 +87,7 @@ def _values_route(router: APIRouter, path: str, fixed: Entity | None) -> None:
     """``POST <path>``: one page of a filter's values, each with its live count."""
 
     def filter_values(
-        body: FilterValuesBody, store: StoreDep, index: IndexDep, service: str
+        body: FilterValuesBody, store: StoreDep, index: IndexDep, service: ServicePath
     ) -> Response:
         data = filters_service.filter_values(
             store, index, service, body.filter_key, body.search_text, body.page, body.limit

@@ -8,18 +8,21 @@ from fastapi.responses import Response
 from connectra.api.deps import JSONBody, StoreDep, json_response
 from connectra.api.paths import UUIDPath
 from connectra.api.schemas import ERRORS, ErrorResponse, request_body
-from connectra.limits import PAGE_SIZE_MAX
+from connectra.limits import PAGE_SIZE_MAX, RETRY_COUNT_MAX
 from connectra.services import jobs as job_service
 
 router = APIRouter(prefix="/common/jobs", tags=["jobs"], responses=ERRORS)
+# Unknown keys are refused (a typo never goes unnoticed); integral numbers are integers.
+_RETRY_COUNT = {"type": "integer", "minimum": 0, "maximum": RETRY_COUNT_MAX}
 _CREATE_BODY = request_body(
     {
         "type": "object",
+        "additionalProperties": False,
         "required": ["job_type", "job_data"],
         "properties": {
             "job_type": {"enum": ["insert_csv_file", "export_csv_file"]},
             "job_data": {"type": "object"},
-            "retry_count": {"type": "integer", "minimum": 0},
+            "retry_count": _RETRY_COUNT,
         },
     },
     {
@@ -47,6 +50,7 @@ _CREATE_BODY = request_body(
 _LIST_BODY = request_body(
     {
         "type": "object",
+        "additionalProperties": False,
         "properties": {
             "job_type": {"type": "string"},
             "status": {"type": "array", "items": {"type": "string"}},
@@ -60,7 +64,7 @@ _RETRIGGER_BODY = request_body(
         "additionalProperties": False,
         "properties": {
             "data": {"type": "object", "description": "new job_data (kept if absent)"},
-            "retry_count": {"type": "integer", "minimum": 0},
+            "retry_count": _RETRY_COUNT,
         },
     },
     {"again": {"value": {"retry_count": 2}}},

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from connectra.api.deps import IndexDep, StoreDep, VQLBody, json_response
+from connectra.api.openapi import vql_component
 from connectra.api.paths import RECORD_PATH, UUIDPath
 from connectra.api.schemas import (
     ERRORS,
@@ -15,6 +16,7 @@ from connectra.api.schemas import (
     ErrorResponse,
     ListResponse,
     RecordResponse,
+    declared_parameter,
     request_body,
 )
 from connectra.model.fields import CONTACT, Entity
@@ -85,7 +87,7 @@ def read_router(entity: Entity) -> APIRouter:
     """List, count and get routes under ``/<plural>``."""
     router = APIRouter(prefix=f"/{entity.plural}", tags=[entity.plural], responses=ERRORS)
     examples = _CONTACT_EXAMPLES if entity is CONTACT else _COMPANY_EXAMPLES
-    documented = request_body({"$ref": "#/components/schemas/VQLRequest"}, examples)
+    documented = request_body({"$ref": f"#/components/schemas/{vql_component(entity)}"}, examples)
 
     def list_records(body: VQLBody, store: StoreDep, index: IndexDep) -> Response:
         search = compile_search(body, entity)
@@ -121,17 +123,30 @@ def read_router(entity: Entity) -> APIRouter:
 def get_router(entity: Entity) -> APIRouter:
     """``GET /<plural>/{uuid}``: registered after every literal sub-path of the entity."""
     router = APIRouter(prefix=f"/{entity.plural}", tags=[entity.plural], responses=ERRORS)
+    # ?select_columns=a,b (parse_select_columns also trims names and drops empty ones)
+    name = "(?:" + "|".join(entity.column_names) + ")"
+    columns = declared_parameter(
+        "select_columns",
+        {
+            "type": "string",
+            "pattern": f"^(?:{name}(?:,{name})*)?$",
+            "examples": ["uuid,created_at"],
+        },
+        "the columns to return, comma-separated (all when absent)",
+        required=False,
+    )
 
     @router.get(
         RECORD_PATH,
         response_model=RecordResponse,
         summary=f"Get one {entity.name} by uuid",
         responses={404: {"model": ErrorResponse, "description": "NOT_FOUND"}},
+        openapi_extra=columns,
     )
     def get_record(
         uuid: UUIDPath,
         store: StoreDep,
-        select_columns: Annotated[str | None, Query(examples=["uuid,name"])] = None,
+        select_columns: Annotated[str | None, Query(include_in_schema=False)] = None,
     ) -> Response:
         record = search_service.get_record(store, entity, uuid, select_columns)
         return json_response({"data": record, "success": True})

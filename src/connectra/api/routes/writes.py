@@ -11,10 +11,18 @@ from connectra.api.deps import JSONBody, StoreDep, json_response, wake_indexer
 from connectra.api.paths import RECORD_PATH, UUIDPath
 from connectra.api.schemas import ERRORS, ErrorResponse, request_body
 from connectra.errors import PageSizeExceeded
+from connectra.jsonschema import object_variants
 from connectra.limits import BATCH_UPSERT_MAX, BULK_WRITE_MAX
 from connectra.model.fields import ColumnType, Entity
 from connectra.model.normalize import INT64_MAX
-from connectra.model.validation import EMAIL_RE, LINKEDIN_RE, URL_FIELDS, URL_RE
+from connectra.model.validation import (
+    EMAIL_RE,
+    IMMUTABLE,
+    LINKEDIN_RE,
+    SPACE,
+    URL_FIELDS,
+    URL_RE,
+)
 from connectra.services import writes
 
 _JSON_TYPES: dict[ColumnType, dict[str, Any]] = {
@@ -31,7 +39,10 @@ _FORMATS: dict[str, dict[str, Any]] = {
     "company_id": {"format": "uuid"},
 }
 # A required text must hold something once trimmed, and not only the "_" placeholder.
-_PRESENT = {"pattern": r"^(?!\s*_\s*$)\s*\S"}
+_PRESENT = {"pattern": rf"^(?![{SPACE}]*_[{SPACE}]*$)[{SPACE}]*[^{SPACE}]"}
+# An update may not change the record's identity: these are absent (or null) in its body, the
+# path names the record (its own uuid is tolerated in the body too).
+_IDENTITY = {name: {"type": "null"} for name in ("uuid", *IMMUTABLE)}
 
 
 def record_schema(entity: Entity, required: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -55,21 +66,29 @@ def _bulk_response(result: writes.BulkResult) -> Response:
     return json_response({"data": result.payload(), "success": ok}, 200 if ok else 207)
 
 
+def _one_of(entity: Entity, groups: list[tuple[str, ...]]) -> dict[str, Any]:
+    """A write body holding every field of at least one of ``groups``."""
+    schema = record_schema(entity, tuple(dict.fromkeys(n for group in groups for n in group)))
+    del schema["required"]
+    return object_variants(schema, [{"required": list(group)} for group in groups])
+
+
 def _upsert_schema(entity: Entity) -> dict[str, Any]:
     """An upsert body holds at least one of the fields it can be matched by."""
-    needs = entity.rules.upsert_needs_one_of
-    schema = record_schema(entity, needs)
-    if len(needs) > 1:
-        del schema["required"]
-        schema["anyOf"] = [{"required": [name]} for name in needs]
-    return schema
+    return _one_of(entity, [(name,) for name in entity.rules.upsert_needs_one_of])
+
+
+def _bulk_record_schema(entity: Entity) -> dict[str, Any]:
+    """A bulk record names its uuid or holds what a new record needs (else it is reported
+    in data.errors)."""
+    return _one_of(entity, [("uuid",), entity.rules.required])
 
 
 def write_router(entity: Entity) -> APIRouter:
     router = APIRouter(prefix=f"/{entity.plural}", tags=[entity.plural], responses=ERRORS)
     new = request_body(record_schema(entity, entity.rules.required))
     one = request_body(_upsert_schema(entity))
-    records = {"type": "array", "items": record_schema(entity), "minItems": 1}
+    records = {"type": "array", "items": _bulk_record_schema(entity), "minItems": 1}
     many = request_body(
         {
             "type": "object",
@@ -135,7 +154,10 @@ def item_router(entity: Entity) -> APIRouter:
         404: {"model": ErrorResponse, "description": "NOT_FOUND"}
     }
 
-    @router.put(RECORD_PATH, openapi_extra=request_body(record_schema(entity)), responses=not_found)
+    update_schema = record_schema(entity)
+    update_schema["properties"].update(_IDENTITY)
+
+    @router.put(RECORD_PATH, openapi_extra=request_body(update_schema), responses=not_found)
     def update(uuid: UUIDPath, body: JSONBody, store: StoreDep, request: Request) -> Response:
         record = writes.update(store, entity, uuid, body)
         wake_indexer(request)
