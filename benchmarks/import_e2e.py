@@ -200,14 +200,15 @@ def run_e2e(
     expected = distinct_contacts(csv_path)
     with ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="connectra-e2e-")))
-        url = search_url(search, scratch, stack) if search else None
+        index_url = search_url(search, scratch, stack) if search else None
         database_url = None
         if store == "postgresql":
-            url = stack.enter_context(pgdb.scratch_database(pg_url, "connectra_e2e"))
-            database_url = pgdb.sqlalchemy_url(url)
-        base, pid = stack.enter_context(serve(scratch / "data", database_url, url))
+            scratch_url = stack.enter_context(pgdb.scratch_database(pg_url, "connectra_e2e"))
+            database_url = pgdb.sqlalchemy_url(scratch_url)
+        base, pid = stack.enter_context(serve(scratch / "data", database_url, index_url))
         before = tree_cpu_seconds(pid)
-        result = {"store": store, "search": engine_name(url or "tantivy://"), "contacts": contacts,
+        engine = engine_name(index_url or "tantivy://")
+        result = {"store": store, "search": engine, "contacts": contacts,
                   **measure(base, pid, csv_path, expected, timeout)}  # fmt: skip
         result["server_cpu_seconds"] = round(tree_cpu_seconds(pid) - before, 2)
         result["load_average"] = os.getloadavg()

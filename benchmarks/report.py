@@ -66,7 +66,7 @@ def print_report(result: dict[str, Any]) -> None:
     print()
     if result.get("http"):
         print_http(result["http"])
-    if result.get("upload_to_searchable"):
+    if result.get("upload_to_searchable", {}).get("rows"):
         for line in e2e_lines(result["upload_to_searchable"]):
             print(line)
         print()

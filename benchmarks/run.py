@@ -321,7 +321,6 @@ def run(options: Options) -> dict[str, Any]:
             print(f"measuring {query.name} ...", flush=True)
             classes.append(measure_class(query, connectra, base, options.repeat))
         http = http_part(options, connectra, scratch, url)
-    e2e = e2e_part(options, csv_path)
     return {
         "benchmark": "in-process",
         "started_at": started.isoformat(),
@@ -340,7 +339,6 @@ def run(options: Options) -> dict[str, Any]:
         "classes": classes,
         "export": export,
         **({"http": http} if http else {}),
-        **({"upload_to_searchable": e2e} if e2e else {}),
     }
 
 
@@ -362,10 +360,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n!!! EXPORT MISMATCH: {exc} !!!", file=sys.stderr)
         return 1
     out = options.out or default_out(options, datetime.fromisoformat(result["started_at"]))
-    write_json(result, out)
+    write_json(result, out)  # kept if the last phase fails
+    failed = False
+    try:
+        e2e = e2e_part(options, Path(result["csv"]))
+    except Exception as exc:  # reported, and the run exits 1
+        print(f"\n!!! UPLOAD -> SEARCHABLE FAILED: {exc} !!!", file=sys.stderr)
+        e2e, failed = {"error": f"{type(exc).__name__}: {exc}"[:4000]}, True
+    if e2e:
+        result["upload_to_searchable"] = e2e
+        write_json(result, out)
     print_report(result)
     print(f"results written to {out}")
-    return 1 if report_disagreements(result) else 0
+    return 1 if report_disagreements(result) or failed else 0
 
 
 if __name__ == "__main__":
