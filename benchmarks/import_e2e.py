@@ -157,13 +157,14 @@ def measure(base: str, pid: int, csv_path: Path, expected: int, timeout: float) 
     body = {"job_type": "insert_csv_file", "job_data": {"s3_key": upload["s3_key"]}}
     job = client.post("/common/jobs/create", json=body).json()["data"]
     job_seconds = searchable = None
-    peak_pending = count = peak_rss = 0
+    peak_pending = count = peak_rss = peak_pss = 0
     deadline = time.monotonic() + timeout
     with Probes(base) as probes:
         while time.monotonic() < deadline:
             pending = int(httpx.get(f"{base}/health").json().get("indexer", {}).get("pending", 0))
             peak_pending = max(peak_pending, pending)
             peak_rss = max(peak_rss, tree_rss_bytes(pid))
+            peak_pss = max(peak_pss, tree_rss_bytes(pid, "Pss"))
             if job_seconds is None:
                 state = client.get(f"/common/jobs/{job['uuid']}").json()["data"]
                 if state["status"] == "failed":
@@ -188,6 +189,8 @@ def measure(base: str, pid: int, csv_path: Path, expected: int, timeout: float) 
         **probes.report(),
         "server_peak_rss_bytes": peak_rss,
         "server_idle_rss_bytes": tree_rss_bytes(pid),
+        "server_peak_pss_bytes": peak_pss,
+        "server_idle_pss_bytes": tree_rss_bytes(pid, "Pss"),
     }
 
 

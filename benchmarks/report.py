@@ -80,7 +80,9 @@ def e2e_lines(e2e: dict[str, Any]) -> list[str]:
         f" searchable {e2e['searchable_seconds']:.1f} s ({e2e['rows_per_second_to_searchable']:,}"
         f" rows/s), peak outbox {e2e['peak_outbox_pending']:,}",
         f"server RSS (every process): peak {_size(e2e['server_peak_rss_bytes'])}, idle after "
-        f"{_size(e2e['server_idle_rss_bytes'])}; CPU {e2e['server_cpu_seconds']:.0f} s",
+        f"{_size(e2e['server_idle_rss_bytes'])}; PSS (shared pages once): peak "
+        f"{_size(e2e['server_peak_pss_bytes'])}, idle {_size(e2e['server_idle_pss_bytes'])}; "
+        f"CPU {e2e['server_cpu_seconds']:.0f} s",
         f"write -> searchable while the job runs: n={visible['n']} p50 "
         f"{_ms(visible.get('p50_ms'))} ms p95 {_ms(visible.get('p95_ms'))} ms",
     ]

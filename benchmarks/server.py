@@ -91,11 +91,14 @@ def _tree(pid: int) -> list[int]:
 def tree_rss_bytes(pid: int, kind: str = "VmRSS") -> int:
     """Resident memory of ``pid`` and all its descendants (the API workers, the indexer):
     ``VmRSS`` in all, or ``RssAnon``, the anonymous part (heaps) without the mapped files (the
-    index segments the kernel keeps resident while they are read), which is where a leak shows."""
+    index segments the kernel keeps resident while they are read), which is where a leak shows;
+    ``Pss`` counts a page shared by several of the processes once in all (the index files every
+    API worker maps), which a sum of their RSS counts once per process."""
+    source = "smaps_rollup" if kind == "Pss" else "status"
     total = 0
     for member in _tree(pid):
         try:
-            lines = Path(f"/proc/{member}/status").read_text().splitlines()
+            lines = Path(f"/proc/{member}/{source}").read_text().splitlines()
         except OSError:
             continue
         total += sum(int(line.split()[1]) * 1024 for line in lines if line.startswith(f"{kind}:"))

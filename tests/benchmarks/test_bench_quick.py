@@ -95,3 +95,4 @@ def test_quick_benchmark_agrees_with_the_baseline(pg_url: str, tmp_path: Path) -
         assert page["idle"]["p50_ms"] > 0, page
     assert e2e["server_idle_rss_bytes"] > 0, e2e
     assert e2e["server_peak_rss_bytes"] >= e2e["server_idle_rss_bytes"] / 2, e2e
+    assert 0 < e2e["server_idle_pss_bytes"] <= e2e["server_idle_rss_bytes"], e2e
