@@ -88,12 +88,16 @@ start_node() {
     fi
     roles="data,ingest"
     [ "$i" = 0 ] && roles="cluster_manager,data,ingest"
+    # The serial collector (a small footprint) lets the heap fill before it collects, so the
+    # real-memory parent breaker would refuse the bulk requests of a large load (seen at 1M
+    # contacts with a 2 GB heap): the breaker counts the bytes requests reserve instead.
     java -Xms"$heap" -Xmx"$heap" -XX:+UseSerialGC -Xss1m -Djava.awt.headless=true \
         -Dlog4j2.formatMsgNoLookups=true -cp "$cp" OpenSearchNode \
         cluster.name="connectra-dev-$port" node.name="node-$i" node.roles="$roles" \
         path.home="$dir/home" path.data="$dir/data" network.host=127.0.0.1 \
         http.port="$((port + i))" transport.port="$((port + 100 + i))" \
         cluster.routing.allocation.disk.threshold_enabled=false "${discovery[@]}" \
+        indices.breaker.total.use_real_memory=false \
         >>"$dir/node.log" 2>&1 &
     pids+=($!)
 }
