@@ -19,7 +19,7 @@ from connectra.services.batch_upsert import upsert_csv_rows
 from connectra.store import entities, outbox
 from connectra.store.database import Store
 from connectra.vql.validate import parse_search
-from connectra.workers.indexer import MIN_BATCH, Indexer, documents, next_limit, reindex
+from connectra.workers.indexer import Indexer, documents, reindex
 
 
 @pytest.fixture
@@ -130,19 +130,6 @@ def _wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "not within the time limit"
         time.sleep(0.02)
-
-
-@pytest.mark.parametrize(
-    ("entries", "seconds", "expected"),
-    [
-        (10_000, 1.0, 4_000),  # 10k/s: 0.4 s of it
-        (10_000, 0.1, 10_000),  # fast: capped at the most
-        (1_000, 10.0, MIN_BATCH),  # slow: never below the floor
-        (0, 0.0, MIN_BATCH),
-    ],
-)
-def test_next_limit_follows_the_pace(entries: int, seconds: float, expected: int) -> None:
-    assert next_limit(entries, seconds, 0.4, 10_000) == expected
 
 
 class FlakyIndex(TantivyIndex):

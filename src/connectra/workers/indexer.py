@@ -29,8 +29,6 @@ from connectra.workers.background import in_background
 
 log = logging.getLogger(__name__)
 
-MIN_BATCH = 500  # entries: below this a commit's fixed cost dominates a backlog's pace
-
 
 @dataclass(frozen=True, slots=True)
 class Changes:
@@ -148,13 +146,6 @@ def _write_status(path: Path, status: Status) -> None:
     partial.replace(path)  # readers see the old state or the new one, never a torn one
 
 
-def next_limit(entries: int, seconds: float, target_seconds: float, most: int) -> int:
-    """The next batch's size from the last one's pace: about ``target_seconds`` of work,
-    between :data:`MIN_BATCH` and ``most`` entries."""
-    pace = entries / max(seconds, 1e-3)
-    return max(MIN_BATCH, min(most, int(pace * target_seconds)))
-
-
 class Indexer:
     """Drains the outbox into the index: one index commit per batch, failed batches retried
     with exponential backoff, entries removed only once applied (nothing is ever dropped).
@@ -168,11 +159,9 @@ class Indexer:
         store: Store,
         index: SearchIndex,
         *,
-        batch_size: int = 10_000,  # entries per index commit at most: a commit costs far
-        # more than a document, so a backlog (a bulk import) drains in few commits; small
-        # writes still commit at once, as there is nothing to wait for
-        batch_seconds: float = 0.4,  # ... and about this long to apply, so that a write
-        # someone waits to see never waits long behind a bulk batch in progress
+        batch_size: int = 10_000,  # entries per index commit: a commit costs far more than
+        # a document, so a backlog (a bulk import) drains in few commits; small writes still
+        # commit at once, as there is nothing to wait for
         idle_seconds: float = 0.2,
         gather_seconds: float = 0.5,
         max_backoff_seconds: float = 30.0,
@@ -181,8 +170,6 @@ class Indexer:
         self.store = store
         self.index = index
         self.batch_size = batch_size
-        self.batch_seconds = batch_seconds
-        self._limit = batch_size  # the next bulk batch's size, from the last one's pace
         self.idle_seconds = idle_seconds
         self.gather_seconds = gather_seconds
         self.max_backoff_seconds = max_backoff_seconds
@@ -210,7 +197,7 @@ class Indexer:
     def run_once(self) -> int:
         """Apply one batch of due entries; returns how many entries were handled."""
         with self.store.read() as conn:
-            batch = outbox.due(conn, db_now(conn), self._limit)
+            batch = outbox.due(conn, db_now(conn), self.batch_size)
         if not batch:
             return 0
         if batch[0].priority == outbox.Priority.INTERACTIVE:
@@ -239,10 +226,7 @@ class Indexer:
         self._record(None)
         with self.store.write() as conn:
             outbox.remove(conn, ids)
-        seconds = time.perf_counter() - started
-        if batch[0].priority == outbox.Priority.BULK:  # an interactive batch says little
-            self._limit = next_limit(len(ids), seconds, self.batch_seconds, self.batch_size)
-        meters.indexer_batch_seconds.labels("applied").observe(seconds)
+        meters.indexer_batch_seconds.labels("applied").observe(time.perf_counter() - started)
         meters.indexer_entries.inc(len(ids))
         return len(ids)
 
@@ -268,7 +252,6 @@ class Indexer:
 
     def run_forever(self) -> None:
         while not self._stop.is_set():
-            limit = self._limit
             try:
                 handled = self.run_once()
             except Exception:  # the store itself failed: log, wait, go on
@@ -280,7 +263,7 @@ class Indexer:
                     self._publish()
                 self._wake.wait(self.idle_seconds)
                 self._wake.clear()
-            elif handled < limit:
+            elif handled < self.batch_size:
                 # After a partial batch, let writes gather before the next commit: a running
                 # import then lands in a few large commits instead of one per import batch,
                 # while the first write after a quiet spell is still applied at once, and an
