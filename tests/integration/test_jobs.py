@@ -289,12 +289,12 @@ def test_a_failed_batch_is_not_recorded_as_done(
     calls = 0
     real = batch_upsert.upsert_csv_rows
 
-    def flaky(conn: Any, batch: Any) -> Any:
+    def flaky(conn: Any, batch: Any, priority: Any) -> Any:
         nonlocal calls
         calls += 1
         if calls == 3:
             raise RuntimeError("deadlock detected")
-        return real(conn, batch)
+        return real(conn, batch, priority)
 
     monkeypatch.setattr(batch_upsert, "upsert_csv_rows", flaky)
     make_runner("first_time", settings, store, index, objects).run_one()
