@@ -3,10 +3,13 @@
     python benchmarks/profile_reads.py --contacts 100000               # build once, then time
     python benchmarks/profile_reads.py --contacts 100000 --reindex     # after a schema change
     python benchmarks/profile_reads.py --contacts 100000 --profile combined_sorted
+    python benchmarks/profile_reads.py --contacts 100000 --search opensearch://127.0.0.1:39200
 
 The SQLite store and the tantivy index live under ``benchmarks/data/profile_<N>/`` (ignored by
 git) and are built on first use through the same functions as ``run.py`` (CSV import, reindex),
-so later runs start in seconds. Each class is run as ``run.py`` runs it (``ConnectraRunner``):
+so later runs start in seconds. With ``--search opensearch://host:port`` the index is kept on that
+cluster under the prefix ``profile<N>`` instead (built when the alias is missing).
+Each class is run as ``run.py`` runs it (``ConnectraRunner``):
 the p50/p95 of ``--repeat`` warm runs is printed, and with ``--profile`` (pyinstrument, from
 PyPI) the call tree of those runs for the named classes (``all`` for every class).
 """
@@ -22,14 +25,18 @@ from connectra_side import ConnectraRunner, build_index, import_csv
 from generate import DATA_DIR, ensure_csv
 from measure import Timing, elapsed_ms
 
+from connectra.index.base import SearchIndex
+from connectra.index.factory import open_index
 from connectra.index.tantivy import TantivyIndex
+from connectra.model.fields import CONTACT
 from connectra.store import migrate
 from connectra.store.database import Store
+from connectra.vql.ast import Query
 
 BATCH = 1000
 
 
-def open_kept(contacts: int, seed: int, reindex: bool) -> ConnectraRunner:
+def open_kept(contacts: int, seed: int, reindex: bool, search: str | None) -> ConnectraRunner:
     """The kept store and index for this size, built when missing (or reindexed on demand)."""
     work = DATA_DIR / f"profile_{contacts}"
     work.mkdir(parents=True, exist_ok=True)
@@ -40,11 +47,18 @@ def open_kept(contacts: int, seed: int, reindex: bool) -> ConnectraRunner:
         migrate.upgrade(store.engine)
         print(f"importing {contacts} contacts ...", flush=True)
         import_csv(store, ensure_csv(contacts, seed), BATCH)
-    index_dir = work / "index"
-    if fresh or reindex or not index_dir.exists():
+    if search is None:
+        index_dir = work / "index"
+        missing = not index_dir.exists()
+        index: SearchIndex = TantivyIndex(index_dir)
+    else:
+        index = open_index(f"{search.rstrip('/')}/profile{contacts}")
+        missing = index.count(CONTACT, Query()) == 0
+    if fresh or reindex or missing:
         print("rebuilding the index ...", flush=True)
-        build_index(store, TantivyIndex(index_dir))
-    return ConnectraRunner(store, TantivyIndex(index_dir))
+        build_index(store, index)
+        index = TantivyIndex(index_dir) if search is None else open_index(index.url)
+    return ConnectraRunner(store, index)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,10 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--reindex", action="store_true", help="rebuild the kept index")
+    parser.add_argument("--search", help="opensearch://host:port: keep the index there instead")
     parser.add_argument("--only", nargs="*", default=[], help="class names (default: all)")
     parser.add_argument("--profile", nargs="*", default=[], help="class names to profile, or all")
     args = parser.parse_args(argv)
-    runner = open_kept(args.contacts, args.seed, args.reindex)
+    runner = open_kept(args.contacts, args.seed, args.reindex, args.search)
     for query in CLASSES:
         if args.only and query.name not in args.only:
             continue

@@ -151,6 +151,35 @@ def test_a_write_racing_the_swap_creates_no_index(index: OpenSearchIndex) -> Non
     assert index.count(CONTACT, Query()) == 3
 
 
+def _sort_settings(index: OpenSearchIndex) -> list[dict[str, Any]]:
+    found = index.client.indices.get_settings(index=index.alias(CONTACT), name="index.sort.*")
+    return [entry["settings"]["index"]["sort"] for entry in found.values()]
+
+
+def test_every_physical_index_is_stored_newest_first(index: OpenSearchIndex) -> None:
+    # The node accepts the index sort on the first index and on a rebuilt one, and a newest-first
+    # walk over documents written out of order comes back newest first.
+    newest_first = {"field": ["created_at", "uuid"], "order": ["desc", "desc"],
+                    "missing": ["_last", "_last"]}  # fmt: skip
+    docs = [{**doc, "created_at": (n * 7) % 5} for n, doc in enumerate(_docs(0, 10))]
+    index.apply(CONTACT, docs, [])
+    assert _sort_settings(index) == [newest_first]
+    index.rebuild(CONTACT, [docs])
+    assert _sort_settings(index) == [newest_first]
+    search = parse_search(
+        {"order_by": [{"order_by": "created_at", "order_direction": "desc"},
+                      {"order_by": "uuid", "order_direction": "desc"}]}, CONTACT)  # fmt: skip
+    expected = sorted(docs, key=lambda doc: (doc["created_at"], doc["uuid"]), reverse=True)
+    walked, after = [], None
+    while True:
+        page = index.search(CONTACT, search.query, search.sort, Page(limit=3, after=after))
+        if not page.hits:
+            break
+        walked += [hit.uuid for hit in page.hits]
+        after = (*page.hits[-1].sort_values, page.hits[-1].uuid)
+    assert walked == [doc["uuid"] for doc in expected]
+
+
 def _docs(first: int, last: int) -> list[dict[str, Any]]:
     return [{"uuid": f"00000000-0000-5000-8000-{n:012d}", "title": f"engineer number{n}",
              "email": f"p{n}@pair.io"} for n in range(first, last)]  # fmt: skip

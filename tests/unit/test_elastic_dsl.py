@@ -547,6 +547,10 @@ def test_index_definition(entity: Entity) -> None:
     definition = index_definition(entity)
     settings, mappings = definition["settings"], definition["mappings"]
     assert settings["index"]["max_ngram_diff"] == entity.max_gram - entity.min_gram == 7
+    # Newest first, as the compiled sort of that order (missing created_at last, like _missing).
+    assert settings["index"]["sort.field"] == ["created_at", "uuid"]
+    assert settings["index"]["sort.order"] == ["desc", "desc"]
+    assert settings["index"]["sort.missing"] == ["_last", "_last"]
     analysis = settings["analysis"]
     assert analysis["tokenizer"]["connectra_spaces"] == {
         "type": "whitespace",
