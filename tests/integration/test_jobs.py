@@ -22,6 +22,7 @@ from connectra.model.fields import COMPANY, CONTACT
 from connectra.model.rows import CSV_HEADERS
 from connectra.objects.memory import MemoryObjectStore
 from connectra.services import jobs as job_service
+from connectra.services import search as search_service
 from connectra.services import writes
 from connectra.settings import load_settings
 from connectra.store import entities, migrate
@@ -217,7 +218,12 @@ def test_import_of_a_missing_object_fails(store: Store, index: TantivyIndex) -> 
     assert "nope.csv" in job["job_response"]["runtime_errors"][0]
 
 
-def test_export_matches_the_store(store: Store, index: TantivyIndex) -> None:
+@pytest.mark.parametrize("index_page", [search_service.WALK_INDEX_PAGE, 70])
+def test_export_matches_the_store(
+    store: Store, index: TantivyIndex, index_page: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 70 hits per index request: the walk's pages of 50 rows straddle index pages.
+    monkeypatch.setattr(search_service, "WALK_INDEX_PAGE", index_page)
     settings, objects = _engines(store, index)
     objects.objects[("default", "uploads/in.csv")] = _csv(list(DemoData(6).rows(180)))
     _job(store, "insert_csv_file", {"s3_key": "uploads/in.csv"})

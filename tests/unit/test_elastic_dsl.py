@@ -443,7 +443,7 @@ def test_search_body_with_offset() -> None:
         "from": 20,
         "size": 10,
         "track_total_hits": True,
-        "_source": ["uuid"],
+        "_source": False,
     }
 
 
@@ -454,7 +454,7 @@ def test_unsorted_search_body_has_no_sort() -> None:
         "from": 0,
         "size": 25,
         "track_total_hits": False,
-        "_source": ["uuid"],
+        "_source": False,
     }
 
 

@@ -333,7 +333,7 @@ def search_body(
         "query": compile_query(query, entity),
         "size": page.limit,
         "track_total_hits": with_total,
-        "_source": ["uuid"],
+        "_source": False,  # hits carry their _id (the uuid); no stored source to read
     }
     # A cursor needs the sort it came from; without keys that is the uuid order of the reference.
     if sort or page.after is not None:
