@@ -151,6 +151,25 @@ def test_a_write_racing_the_swap_creates_no_index(index: OpenSearchIndex) -> Non
     assert index.count(CONTACT, Query()) == 3
 
 
+def test_a_refused_batch_fails_the_rebuild_and_keeps_the_old_index(
+    index: OpenSearchIndex,
+) -> None:
+    index.apply(CONTACT, _docs(0, 30), [])
+    refused = [{**_docs(99, 100)[0], "not_a_field": 1}]  # the mapping is strict
+
+    def batches() -> Iterator[list[dict[str, Any]]]:
+        # The refused batch is in flight beside good ones, sent before and after it.
+        yield from (_docs(n, n + 10) for n in range(0, 40, 10))
+        yield refused
+        yield from (_docs(n, n + 10) for n in range(40, 80, 10))
+
+    with pytest.raises(SearchEngineError, match="refused a document"):
+        index.rebuild(CONTACT, batches())
+    assert index.count(CONTACT, Query()) == 30
+    physical = index.client.indices.get(index=f"{index.address.prefix}-contacts*")
+    assert [list(entry["aliases"]) for entry in physical.values()] == [[index.alias(CONTACT)]]
+
+
 def _sort_settings(index: OpenSearchIndex) -> list[dict[str, Any]]:
     found = index.client.indices.get_settings(index=index.alias(CONTACT), name="index.sort.*")
     return [entry["settings"]["index"]["sort"] for entry in found.values()]

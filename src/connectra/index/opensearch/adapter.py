@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from opensearchpy import NotFoundError, OpenSearch, RequestError
@@ -41,6 +43,10 @@ from connectra.vql.ast import Page, Query, SortKey
 REQUEST_TIMEOUT_SECONDS = 30
 POOL_SIZE = 16  # connections per host: the API's worker threads share one client
 OLD_INDEX_GRACE_SECONDS = 1.0
+# Bulk requests in flight while a rebuild fills its index: the shard indexes each request on a
+# write thread of its own, so one request at a time kept one core of the node busy (1,954
+# documents/s at 1M on 2 cores) while the documents were ready.
+REBUILD_STREAMS = 2
 
 
 def _client(address: ClusterAddress) -> OpenSearch:
@@ -180,9 +186,16 @@ class OpenSearchIndex:
         # see the alias read its rows earlier, and any later change carries a larger version.
         version = write_version()
         written = 0
-        for batch in batches:
-            bulk.send(self.client, self._actions(building, entity, batch, [], version))
-            written += len(batch)
+        with ThreadPoolExecutor(REBUILD_STREAMS, thread_name_prefix="rebuild") as streams:
+            sending: deque[Future[None]] = deque()
+            for batch in batches:
+                if len(sending) == REBUILD_STREAMS:
+                    sending.popleft().result()  # a failed batch stops the rebuild here
+                actions = self._actions(building, entity, batch, [], version)
+                sending.append(streams.submit(bulk.send, self.client, actions))
+                written += len(batch)
+            for sent in sending:
+                sent.result()
         self.client.indices.put_settings(index=physical, body={"index": {"refresh_interval": None}})
         self.client.indices.refresh(index=physical)
         self.client.cluster.health(index=physical, wait_for_status="yellow")
