@@ -78,8 +78,8 @@ def _summary(values_ms: list[float]) -> dict[str, Any]:
 class Probes:
     """Pages and write → searchable timed from threads while the import runs and is indexed."""
 
-    def __init__(self, base: str) -> None:
-        self.client = httpx.Client(base_url=base, headers={"X-API-Key": KEY}, timeout=60)
+    def __init__(self, client: httpx.Client) -> None:
+        self.client = client
         self.reads: dict[str, list[float]] = {name: [] for name in PROBE_PAGES}
         self.visible_ms: list[float] = []
         self.writes = 0
@@ -146,8 +146,17 @@ class Probes:
         return {"pages": pages, "write_to_searchable": _summary(self.visible_ms)}
 
 
+def _client(base: str) -> httpx.Client:
+    return httpx.Client(base_url=base, headers={"X-API-Key": KEY}, timeout=60)
+
+
 def measure(base: str, pid: int, csv_path: Path, expected: int, timeout: float) -> dict[str, Any]:
-    client = httpx.Client(base_url=base, headers={"X-API-Key": KEY}, timeout=60)
+    with _client(base) as client, _client(base) as probe_client:
+        return _measure(client, Probes(probe_client), base, pid, csv_path, expected, timeout)
+
+
+def _measure(client: httpx.Client, probes: Probes, base: str, pid: int, csv_path: Path,
+             expected: int, timeout: float) -> dict[str, Any]:  # fmt: skip
     started = time.perf_counter()
     upload = client.get("/common/upload-url", params={"filename": csv_path.name}).json()
     with csv_path.open("rb") as body:
@@ -159,7 +168,7 @@ def measure(base: str, pid: int, csv_path: Path, expected: int, timeout: float) 
     job_seconds = searchable = None
     peak_pending = count = peak_rss = peak_pss = 0
     deadline = time.monotonic() + timeout
-    with Probes(base) as probes:
+    with probes:
         while time.monotonic() < deadline:
             pending = int(httpx.get(f"{base}/health").json().get("indexer", {}).get("pending", 0))
             peak_pending = max(peak_pending, pending)

@@ -4,8 +4,11 @@
 
 Starts ``connectra serve`` on a fresh data directory seeded with demo data, measures its
 capacity for the mix (closed loop, ``--workers`` clients, ``--probe-seconds``), then paces the
-same mix at ``--load`` (0.5) of it for ``--minutes``: VQL lists, counts, reads by uuid, creates
-and upserts, while a CSV import job is always running (a new one starts when one ends). Every
+same mix at ``--load`` (0.5) of it for ``--minutes``: VQL lists, counts, reads by uuid, creates,
+deletes and upserts, while a CSV import job is always running (a new one starts when one ends).
+The data stays the same size however long the run: each client deletes the contacts it created,
+as often as it creates them, its upserts cycle through a fixed set of people, and the imports
+through a fixed set of files; the report has the contact count before and after. Every
 ``--window`` seconds (60) it records requests, errors, p50/p99 latency and the RSS of the server
 process tree (in all, and its anonymous part: heaps without the mapped index files).
 Writes benchmarks/results/soak-<time>.json and prints the table.
@@ -14,6 +17,7 @@ Writes benchmarks/results/soak-<time>.json and prints the table.
 from __future__ import annotations
 
 import argparse
+import collections
 import csv
 import io
 import json
@@ -43,8 +47,9 @@ KEY = "soak"
 IMPORT_ROWS = 2000
 IMPORT_FILES = 3
 OK = {200, 201}
-MIX: list[tuple[str, float]] = [("list", 0.40), ("count", 0.25), ("get", 0.10),
-                                ("create", 0.15), ("upsert", 0.10)]  # fmt: skip
+UPSERT_PEOPLE = 500  # per client: after the first round every upsert updates
+MIX: list[tuple[str, float]] = [("list", 0.35), ("count", 0.25), ("get", 0.10),
+                                ("create", 0.10), ("delete", 0.10), ("upsert", 0.10)]  # fmt: skip
 SENIORITIES = ["senior", "manager", "director", "entry", "vp"]
 TITLES = ["engineer", "manager", "sales", "director", "analyst"]
 COUNTRIES = ["united states", "germany", "france", "india", "united kingdom"]
@@ -77,7 +82,9 @@ class Mix:
         self.client = client
         self.uuids = uuids
         self.random = random.Random(seed)
+        self.seed = seed
         self.serial = 0
+        self.created: collections.deque[str] = collections.deque()
 
     def _vql(self) -> dict[str, Any]:
         r = self.random
@@ -92,23 +99,38 @@ class Mix:
             body["order_by"] = [{"order_by": "company_employees_count", "order_direction": "desc"}]
         return body
 
-    def _person(self) -> dict[str, Any]:
-        self.serial += 1
-        tag = f"{id(self) % 100000}-{self.serial}"
+    def _person(self, tag: str) -> dict[str, Any]:
         return {"first_name": f"Soak{tag}", "last_name": "Load", "title": "Soak Engineer",
                 "email": f"soak{tag}@soak.io",
                 "seniority": self.random.choice(SENIORITIES)}  # fmt: skip
 
+    def _create(self) -> httpx.Response:
+        self.serial += 1
+        response = self.client.post(
+            "/contacts/create", json=self._person(f"{self.seed}-c{self.serial}")
+        )
+        if response.status_code in OK:
+            self.created.append(response.json()["data"]["uuid"])
+        return response
+
+    def _upsert(self) -> httpx.Response:
+        self.serial += 1
+        tag = f"{self.seed}-u{self.serial % UPSERT_PEOPLE}"
+        return self.client.post("/contacts/upsert", json=self._person(tag))
+
     def one(self) -> tuple[str, int | None]:
         operation = self.random.choices([m[0] for m in MIX], [m[1] for m in MIX])[0]
+        if operation == "delete" and not self.created:
+            operation = "create"  # nothing of this client's to delete yet
         requests: dict[str, Callable[[], httpx.Response]] = {
             "list": lambda: self.client.post("/contacts", json=self._vql()),
             "count": lambda: self.client.post(
                 "/contacts/count", json={"where": self._vql()["where"]}
             ),
             "get": lambda: self.client.get(f"/contacts/{self.random.choice(self.uuids)}"),
-            "create": lambda: self.client.post("/contacts/create", json=self._person()),
-            "upsert": lambda: self.client.post("/contacts/upsert", json=self._person()),
+            "create": self._create,
+            "delete": lambda: self.client.delete(f"/contacts/{self.created.popleft()}"),
+            "upsert": self._upsert,
         }
         try:
             return operation, requests[operation]().status_code
@@ -138,6 +160,11 @@ class Recorder:
 
 def _client(base: str) -> httpx.Client:
     return httpx.Client(base_url=base, headers={"X-API-Key": KEY}, timeout=60)
+
+
+def _contacts(base: str) -> int:
+    with _client(base) as client:
+        return int(client.post("/contacts/count", json={}).json()["count"])
 
 
 def _uuids(base: str) -> list[str]:
@@ -254,6 +281,7 @@ def soak(args: argparse.Namespace) -> dict[str, Any]:
         serve(Path(scratch) / "data", args.records) as (base, process),
     ):
         uuids = _uuids(base)
+        contacts_before = _contacts(base)
         stop, imports = threading.Event(), {}
         rss: list[tuple[float, int, int]] = []
         importer = threading.Thread(target=running_imports, args=(base, stop, imports))
@@ -280,6 +308,7 @@ def soak(args: argparse.Namespace) -> dict[str, Any]:
             stop.set()
             importer.join(timeout=120)
             sampler.join(timeout=30)
+        contacts_after = _contacts(base)
         seconds = args.minutes * 60
         errors = [s for s in recorder.samples if s.status not in OK]
         return {
@@ -293,9 +322,12 @@ def soak(args: argparse.Namespace) -> dict[str, Any]:
             "achieved_rps": round(len(recorder.samples) / seconds, 1),
             "mix": dict(MIX),
             "requests": len(recorder.samples),
+            "operations": dict(collections.Counter(s.operation for s in recorder.samples)),
             "errors": len(errors),
             "error_samples": [f"{s.operation}: {s.status}" for s in errors[:20]],
             "imports": imports,
+            "contacts_before": contacts_before,
+            "contacts_after": contacts_after,
             "windows": windows(recorder.samples, start, seconds, args.window, rss),
         }
 
@@ -308,7 +340,8 @@ def print_table(report: dict[str, Any]) -> None:
               f"{row['p99_ms']:>8} {row['rss_mb']:>8} {row['anon_rss_mb']:>8}")  # fmt: skip
     print(f"total {report['requests']} requests, {report['errors']} errors; capacity "
           f"{report['capacity_rps']} req/s, target {report['target_rps']}, achieved "
-          f"{report['achieved_rps']}; imports {report['imports']}")  # fmt: skip
+          f"{report['achieved_rps']}; imports {report['imports']}; contacts "
+          f"{report['contacts_before']} -> {report['contacts_after']}")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,6 +27,10 @@ def test_a_short_soak_reports_every_window(tmp_path: Path) -> None:
     assert report["capacity_rps"] > 0
     assert 0 < report["target_rps"] < report["capacity_rps"]
     assert report["requests"] > 0
+    # Data-stable mix: clients delete what they created (every request above answered 2xx).
+    assert report["operations"]["delete"] > 0
+    assert sum(report["operations"].values()) == report["requests"]
+    assert report["contacts_before"] >= 300
     assert [row["window"] for row in report["windows"]] == list(range(1, WINDOWS + 1))
     for row in report["windows"]:
         assert set(row) == {
