@@ -19,6 +19,7 @@ from connectra.index.elastic_dsl import (
     count_body,
     hit_sort_values,
     index_definition,
+    needs_tie_break,
     search_after,
     search_body,
     source_document,
@@ -464,6 +465,40 @@ def test_search_body_with_a_cursor() -> None:
     assert "from" not in body
     assert body["search_after"] == ["sales", 120, UUID_A]
     assert body["sort"][-1] == {"uuid": {"order": "asc"}}
+
+
+NEWEST_FIRST = (
+    SortKey("created_at", FieldKind.DATE, descending=True),
+    SortKey("uuid", FieldKind.KEYWORD, descending=True),
+)
+UUID_B = "00000000-0000-5000-8000-00000000000b"
+
+
+@pytest.mark.parametrize(
+    ("after", "tie_break"),
+    [
+        (None, False),
+        ((1_704_067_200_000_000, UUID_A, UUID_A), False),  # the cursor of a hit
+        ((1_704_067_200_000_000, UUID_A, None), False),  # hand-written, without a tie-break
+        ((1_704_067_200_000_000, UUID_A, UUID_B), True),  # hand-written: this tie-break decides
+        ((1_704_067_200_000_000, None, None), False),
+    ],
+)
+def test_a_sort_by_uuid_needs_no_tie_break(after: tuple[Any, ...] | None, tie_break: bool) -> None:
+    # Newest first is then exactly the index sort (index_definition), which the engine can read
+    # from the cursor's place and stop after the page.
+    body = search_body(Query(), NEWEST_FIRST, Page(limit=25, after=after), CONTACT,
+                       with_total=False)  # fmt: skip
+    index_sort = [
+        {"created_at": {"order": "desc", "missing": "_last"}},
+        {"uuid": {"order": "desc"}},
+    ]
+    assert body["sort"] == index_sort + ([{"uuid": {"order": "asc"}}] if tie_break else [])
+    if after is not None:
+        expected = [after[0], after[1] if after[1] is not None else ""]
+        assert body["search_after"] == expected + ([UUID_B] if tie_break else [])
+    assert needs_tie_break(NEWEST_FIRST, after) is tie_break
+    assert needs_tie_break(SORT, after and ("x", 1, UUID_A)) is True
 
 
 def test_cursor_through_validation() -> None:

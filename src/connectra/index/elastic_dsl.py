@@ -51,6 +51,7 @@ AFTER_EVERY_UUID = "\U0010ffff"
 
 # Deep offsets: the API allows page x limit far beyond the engine's default of 10,000.
 MAX_RESULT_WINDOW = 2**31 - 1
+UUID = "uuid"  # every document's id, its last sort key and the index sort's tie-break
 TERMS_AGGREGATION = "values"  # the aggregation name terms_body uses
 
 
@@ -269,19 +270,35 @@ def _missing(key: SortKey) -> str:
     return "_last"  # numbers: the engine substitutes LONG_MAX (asc) / LONG_MIN (desc)
 
 
-def compile_sort(sort: Sequence[SortKey], entity: Entity) -> list[dict[str, Any]]:
-    """Sort clauses for ``sort`` plus the reference's uuid tie-break (always last)."""
+def needs_tie_break(sort: Sequence[SortKey], after: Sequence[SortValue] | None) -> bool:
+    """Whether the reference's uuid tie-break can decide anything after ``sort``.
+
+    Not when a key sorts by uuid (unique), so that newest first compiles to exactly the index's
+    own order, which OpenSearch then reads from the cursor's place and stops after the page. A
+    hand-written cursor whose tie-break differs from its uuid key still gets the tie-break: the
+    reference compares it.
+    """
+    keys = [key.field for key in sort]
+    if UUID not in keys:
+        return True
+    return after is not None and after[-1] is not None and after[-1] != after[keys.index(UUID)]
+
+
+def compile_sort(
+    sort: Sequence[SortKey], entity: Entity, *, tie_break: bool = True
+) -> list[dict[str, Any]]:
+    """Sort clauses for ``sort``, then the reference's uuid tie-break (see needs_tie_break)."""
     clauses: list[dict[str, Any]] = []
     for key in sort:
         field = _sort_field(key, entity)
-        options: dict[str, Any] = {
-            "order": "desc" if key.descending else "asc",
-            "missing": _missing(key),
-        }
+        options: dict[str, Any] = {"order": "desc" if key.descending else "asc"}
+        if key.field != UUID:  # every document has one; the index sort has no custom missing
+            options["missing"] = _missing(key)
         if field.multi:
             options["mode"] = "max" if key.descending else "min"
         clauses.append({key.field: options})
-    clauses.append({"uuid": {"order": "asc"}})
+    if tie_break:
+        clauses.append({UUID: {"order": "asc"}})
     return clauses
 
 
@@ -292,8 +309,11 @@ def _missing_value(key: SortKey) -> str | int:
     return LONG_MIN if key.descending else LONG_MAX
 
 
-def search_after(sort: Sequence[SortKey], after: Sequence[SortValue]) -> list[Any]:
-    """The ``search_after`` list of a cursor: one value per sort key, then the uuid tie-break.
+def search_after(
+    sort: Sequence[SortKey], after: Sequence[SortValue], *, tie_break: bool = True
+) -> list[Any]:
+    """The ``search_after`` list of a cursor: one value per sort key, then (unless left out, as
+    in compile_sort) the uuid tie-break.
 
     A ``None`` key value becomes the value the engine sorts missing documents by. A ``None``
     tie-break (hand-written cursor) becomes :data:`AFTER_EVERY_UUID`, so the page starts strictly
@@ -307,8 +327,9 @@ def search_after(sort: Sequence[SortKey], after: Sequence[SortValue]) -> list[An
         _missing_value(key) if value is None else value
         for key, value in zip(sort, after[:-1], strict=True)
     ]
-    tie = after[-1]
-    values.append(AFTER_EVERY_UUID if tie is None else tie)
+    if tie_break:
+        tie = after[-1]
+        values.append(AFTER_EVERY_UUID if tie is None else tie)
     return values
 
 
@@ -336,10 +357,11 @@ def search_body(
         "_source": False,  # hits carry their _id (the uuid); no stored source to read
     }
     # A cursor needs the sort it came from; without keys that is the uuid order of the reference.
+    tie_break = needs_tie_break(sort, page.after)
     if sort or page.after is not None:
-        body["sort"] = compile_sort(sort, entity)
+        body["sort"] = compile_sort(sort, entity, tie_break=tie_break)
     if page.after is not None:
-        body["search_after"] = search_after(sort, page.after)
+        body["search_after"] = search_after(sort, page.after, tie_break=tie_break)
     else:
         body["from"] = page.offset
     return body
@@ -393,7 +415,7 @@ def _settings(entity: Entity) -> dict[str, Any]:
             # Stored newest first: documents are written in creation order, so without this a
             # newest-first page or cursor walk makes every match a new best hit and copies its
             # sort values (2.2 s a page at 1M); sorted, it stops after the page's documents.
-            "sort.field": ["created_at", "uuid"],
+            "sort.field": ["created_at", UUID],
             "sort.order": ["desc", "desc"],
             "sort.missing": ["_last", "_last"],
         },
@@ -467,7 +489,7 @@ def stamps_body(after: str | None, limit: int) -> dict[str, Any]:
     body: dict[str, Any] = {
         "size": limit,
         "query": {"match_all": {}},
-        "sort": [{"uuid": "asc"}],
+        "sort": [{UUID: "asc"}],
         "_source": [UPDATED_AT],
         "track_total_hits": False,
     }
