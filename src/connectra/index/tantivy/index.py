@@ -131,7 +131,7 @@ class TantivyIndex:
         index = self._of(entity)
         with translated("count"):
             searcher = index.searcher()
-            return count(searcher, Compiler(index, searcher).query(query))
+            return _count(searcher, Compiler(index, searcher).query(query), query)
 
     def search(
         self,
@@ -169,7 +169,7 @@ class TantivyIndex:
         sorter = Sorter(index, searcher, keys)
         total = None
         if page.after is not None:
-            total = count(searcher, compiled) if with_total else None
+            total = _count(searcher, compiled, query) if with_total else None
             ranked = sorter.after(compiled, page.after, page.limit)
         elif with_total:
             ranked, total = sorter.top(compiled, page.offset + page.limit, count=True)
@@ -233,6 +233,12 @@ def _add(writer: Any, index: EntityIndex, documents: Sequence[Document]) -> None
             )
         else:
             writer.add_json(text)
+
+
+def _count(searcher: Any, compiled: Any, query: Query) -> int:
+    """The number of matches; for a query matching everything, the segments' own count of live
+    documents (what the all-query would count, without a pass over a million of them)."""
+    return int(searcher.num_docs) if query.matches_all else count(searcher, compiled)
 
 
 def _relevance_page(searcher: Any, query: Any, page: Page, with_total: bool) -> SearchResult:
