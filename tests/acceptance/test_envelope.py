@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 from pathlib import Path
 
 import httpx
@@ -23,6 +24,7 @@ from tests.acceptance.server import assert_error, running_server
 
 SECRET = "hunter2-do-not-show"
 WORKER_TRIES = 200
+LOCK_WAIT_SECONDS = 3
 
 
 def test_unknown_routes_and_wrong_methods(shared_server: Bare) -> None:
@@ -96,18 +98,23 @@ def test_an_unexpected_exception_is_a_500_envelope_logged_with_the_request_id(
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_write_lock_held_past_the_busy_timeout(tmp_path: Path, workers: int) -> None:
-    """SQLite: another process holds the write lock longer than the server waits (30 s). The
-    write is a 503 envelope; /health says writes are failing until one succeeds again, whichever
-    API process answers it (with 2 workers, both are asked)."""
+    """SQLite: another process holds the write lock longer than the server waits (the URL's
+    timeout, 3 s here). The write is a 503 envelope; /health says writes are failing until one
+    succeeds again, whichever API process answers it (with 2 workers, both are asked)."""
+    database = tmp_path / "data" / "connectra.db"
+    url = f"sqlite:///{database}?timeout={LOCK_WAIT_SECONDS}"
+    env = {"CONNECTRA_WORKERS": str(workers), "CONNECTRA_DATABASE_URL": url}
     with (
-        running_server(tmp_path / "data", {"CONNECTRA_WORKERS": str(workers)}) as server,
+        running_server(tmp_path / "data", env) as server,
         server.client(timeout=120) as client,
     ):
-        holder = sqlite3.connect(tmp_path / "data" / "connectra.db", isolation_level=None)
+        holder = sqlite3.connect(database, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
         try:
+            started = time.monotonic()
             blocked = client.post("/common/jobs/create", json={"job_type": "x", "job_data": {}})
             assert_error(blocked, 503, "DATABASE_UNAVAILABLE", "ERR_DATABASE_UNAVAILABLE")
+            assert LOCK_WAIT_SECONDS <= time.monotonic() - started < 10 * LOCK_WAIT_SECONDS
             answered = set()
             for _ in range(WORKER_TRIES):
                 health = httpx.get(f"{server.base}/health", timeout=30)

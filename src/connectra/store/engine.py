@@ -13,6 +13,8 @@ from connectra.errors import ConfigurationError
 
 WRITE_OPTION = "connectra_write"
 DEFAULT_POOL = (30, 10)  # (most connections open, most kept idle)
+SQLITE_TIMEOUT_SECONDS = 30.0  # how long a write waits for SQLite's lock (``?timeout=`` in the URL)
+MAX_SQLITE_TIMEOUT_SECONDS = 3600.0
 
 
 def make_engine(url: str, *, echo: bool = False, pool: tuple[int, int] = DEFAULT_POOL) -> Engine:
@@ -24,7 +26,7 @@ def make_engine(url: str, *, echo: bool = False, pool: tuple[int, int] = DEFAULT
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        return _sqlite_engine(url, parsed.database, echo=echo)
+        return _sqlite_engine(url, parsed.database, _sqlite_timeout(parsed), echo=echo)
     if backend == "postgresql":
         max_open, max_idle = pool
         return sa.create_engine(
@@ -37,11 +39,25 @@ def make_engine(url: str, *, echo: bool = False, pool: tuple[int, int] = DEFAULT
     raise ConfigurationError(f"unsupported database URL scheme {parsed.drivername!r}")
 
 
-def _sqlite_engine(url: str, database: str | None, *, echo: bool) -> Engine:
+def _sqlite_timeout(parsed: sa.URL) -> float:
+    raw = parsed.query.get("timeout", SQLITE_TIMEOUT_SECONDS)
+    try:
+        seconds = float(raw if isinstance(raw, str | float) else raw[-1])
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= MAX_SQLITE_TIMEOUT_SECONDS:
+        raise ConfigurationError(
+            "the SQLite URL's timeout must be seconds between 0 and "
+            f"{MAX_SQLITE_TIMEOUT_SECONDS:.0f}, got {raw!r}"
+        )
+    return seconds
+
+
+def _sqlite_engine(url: str, database: str | None, timeout: float, *, echo: bool) -> Engine:
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(
-        url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
+        url, echo=echo, connect_args={"check_same_thread": False, "timeout": timeout}
     )
 
     @event.listens_for(engine, "connect")
@@ -54,7 +70,7 @@ def _sqlite_engine(url: str, database: str | None, *, echo: bool) -> Engine:
         pragmas = (
             "journal_mode=WAL",
             "synchronous=NORMAL",
-            "busy_timeout=30000",
+            f"busy_timeout={round(timeout * 1000)}",
             "temp_store=MEMORY",
         )
         for pragma in pragmas:
