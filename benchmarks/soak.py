@@ -47,7 +47,7 @@ KEY = "soak"
 IMPORT_ROWS = 2000
 IMPORT_FILES = 3
 OK = {200, 201}
-UPSERT_PEOPLE = 500  # per client: after the first round every upsert updates
+UPSERT_PEOPLE = 50  # per client: from its first minute or two on, every upsert updates
 MIX: list[tuple[str, float]] = [("list", 0.35), ("count", 0.25), ("get", 0.10),
                                 ("create", 0.10), ("delete", 0.10), ("upsert", 0.10)]  # fmt: skip
 SENIORITIES = ["senior", "manager", "director", "entry", "vp"]
