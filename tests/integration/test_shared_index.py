@@ -7,7 +7,9 @@ import threading
 import uuid
 from pathlib import Path
 
-from connectra.index.tantivy import TantivyIndex
+import pytest
+
+from connectra.index.tantivy import TantivyIndex, directory
 from connectra.model.fake import DemoData
 from connectra.model.fields import COMPANY, CONTACT
 from connectra.services.batch_upsert import upsert_csv_rows
@@ -68,3 +70,28 @@ def test_a_wake_reaches_the_listener_of_the_same_store_only() -> None:
         assert woken.wait(WAKE_TIMEOUT_SECONDS)
     finally:
         listener.close()
+
+
+def test_a_reader_opens_the_index_afresh_every_so_many_reloads(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tantivy's mmap directory never forgets a file a reader opened (only its own deletes
+    evict one), so a reader that follows commits replaces its index object now and then; the
+    writer's keeps its directory, whose deletes keep it in check."""
+    monkeypatch.setattr(directory, "REOPEN_AFTER_RELOADS", 3)
+    writer = TantivyIndex(tmp_path / "index", writer_heap=HEAP)
+    reader = TantivyIndex(tmp_path / "index", writer_heap=HEAP)
+    opened = [reader._of(CONTACT).index]  # held: an id alone may be reused
+    written = writer._of(CONTACT).index
+    for seed in range(7):
+        with store.write() as conn:
+            upsert_csv_rows(conn, list(DemoData(seed + 10).rows(5)))
+        Indexer(store, writer).drain()
+        assert reader.count(CONTACT, Query()) == 5 * (seed + 1)
+        assert writer.count(CONTACT, Query()) == 5 * (seed + 1)
+        if reader._of(CONTACT).index is not opened[-1]:
+            opened.append(reader._of(CONTACT).index)
+    assert len(opened) == 3  # the first, then one after the 3rd and one after the 6th reload
+    assert writer._of(CONTACT).index is written
+    writer.close()
+    reader.close()

@@ -16,6 +16,7 @@ from connectra.model.fields import Entity
 BULK_WRITER_THREADS = 4  # indexing threads of a rebuild's writer (at most one per core)
 BULK_HEAP_FACTOR = 4  # a rebuild's writer heap, as a multiple of the ordinary one's
 META_FILE = "meta.json"  # rewritten (atomically, by rename) on every commit
+REOPEN_AFTER_RELOADS = 500  # see EntityIndex._follow_commits
 
 
 class EntityIndex:
@@ -30,29 +31,40 @@ class EntityIndex:
         self.entity = entity
         self.schema = build_schema(entity)
         path.mkdir(parents=True, exist_ok=True)
-        try:
-            self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
-        except ValueError as exc:
-            if "schema does not match" in str(exc):
-                raise IndexOutdated(
-                    f"the tantivy index at {path} was written by another version of Connectra "
-                    "(`connectra serve`, `connectra indexer` and `connectra reindex` rebuild it "
-                    "from the store)"
-                ) from exc
-            raise SearchEngineError(f"cannot open the tantivy index at {path}: {exc}") from exc
-        self.index.register_tokenizer(
-            NGRAM_TOKENIZER,
-            tantivy.TextAnalyzerBuilder(
-                tantivy.Tokenizer.ngram(entity.min_gram, entity.max_gram, False)
-            ).build(),
-        )
-        self.index.config_reader(reload_policy="commit", num_warmers=0)
+        self._path = path
+        self.index = self._open()
         self._meta = path / META_FILE
         self._seen_meta: tuple[int, int, int] | None = None
+        self._reloads = 0
         self._writer_heap = writer_heap
         self._writer: Any = None
         self.lock = threading.Lock()
+        self._following = threading.Lock()
         self._spreads: dict[str, tuple[int, tuple[int, int, int] | None]] = {}
+
+    def _open(self) -> Any:
+        try:
+            index = tantivy.Index(self.schema, path=str(self._path), reuse=True)
+        except ValueError as exc:
+            if "schema does not match" in str(exc):
+                raise IndexOutdated(
+                    f"the tantivy index at {self._path} was written by another version of "
+                    "Connectra (`connectra serve`, `connectra indexer` and `connectra reindex` "
+                    "rebuild it from the store)"
+                ) from exc
+            raise SearchEngineError(
+                f"cannot open the tantivy index at {self._path}: {exc}"
+            ) from exc
+        index.register_tokenizer(
+            NGRAM_TOKENIZER,
+            tantivy.TextAnalyzerBuilder(
+                tantivy.Tokenizer.ngram(self.entity.min_gram, self.entity.max_gram, False)
+            ).build(),
+        )
+        # Reloads are ours (see _follow_commits): tantivy's own watcher thread would reload on
+        # every commit, searched or not, and poll meta.json twice a second.
+        index.config_reader(reload_policy="manual", num_warmers=0)
+        return index
 
     def writer(self) -> Any:
         """The writer of small, frequent commits: one thread, so one new segment a commit."""
@@ -77,16 +89,42 @@ class EntityIndex:
 
     def _follow_commits(self) -> None:
         """Reload when ``meta.json`` changed since the last look: a commit, maybe by another
-        process (tantivy's own watcher would notice it only at its next poll, up to 500 ms
-        later). A stat costs about a microsecond; a reload about 70, once per commit."""
+        process. A stat costs about a microsecond; a reload about 70, once per commit.
+
+        Every ``REOPEN_AFTER_RELOADS`` reloads, a process that holds no writer opens the index
+        afresh instead: tantivy's mmap directory remembers every file it ever opened and forgets
+        one only when it deletes it itself, which a reader never does, so an API worker would
+        grow by about 2 KB a commit for as long as it runs (searches under way keep the old
+        index alive until they finish)."""
         try:
             found = os.stat(self._meta)
         except FileNotFoundError:
             return
         signature = (found.st_ino, found.st_mtime_ns, found.st_size)
-        if signature != self._seen_meta:
-            self.index.reload()
+        if signature == self._seen_meta:
+            return
+        with self._following:
+            if signature == self._seen_meta:
+                return  # another thread got here first
+            self._reloads += 1
+            if self._reloads >= REOPEN_AFTER_RELOADS and self._reopen():
+                self._reloads = 0
+            else:
+                self.index.reload()
             self._seen_meta = signature
+
+    def _reopen(self) -> bool:
+        """A fresh index object, unless this process writes (its writer would go on with the
+        old one; a writer's own deletes keep its directory's memory in check anyway)."""
+        if not self.lock.acquire(blocking=False):
+            return False
+        try:
+            if self._writer is not None:
+                return False
+            self.index = self._open()
+            return True
+        finally:
+            self.lock.release()
 
     def value_spread(self, searcher: Any, field: str) -> tuple[int, int, int] | None:
         """The lowest and highest value of an integer fast field and the number of documents,
