@@ -94,15 +94,22 @@ def tree_rss_bytes(pid: int, kind: str = "VmRSS") -> int:
     index segments the kernel keeps resident while they are read), which is where a leak shows;
     ``Pss`` counts a page shared by several of the processes once in all (the index files every
     API worker maps), which a sum of their RSS counts once per process."""
+    return sum(rss_by_process(pid, kind).values())
+
+
+def rss_by_process(pid: int, kind: str = "VmRSS") -> dict[int, int]:
+    """What :func:`tree_rss_bytes` adds up, process by process (those that exited are left out)."""
     source = "smaps_rollup" if kind == "Pss" else "status"
-    total = 0
+    found: dict[int, int] = {}
     for member in _tree(pid):
         try:
             lines = Path(f"/proc/{member}/{source}").read_text().splitlines()
         except OSError:
             continue
-        total += sum(int(line.split()[1]) * 1024 for line in lines if line.startswith(f"{kind}:"))
-    return total
+        found[member] = sum(
+            int(line.split()[1]) * 1024 for line in lines if line.startswith(f"{kind}:")
+        )
+    return found
 
 
 def tree_cpu_seconds(pid: int) -> float:

@@ -10,7 +10,8 @@ The data stays the same size however long the run: each client deletes the conta
 as often as it creates them, its upserts cycle through a fixed set of people, and the imports
 through a fixed set of files; the report has the contact count before and after. Every
 ``--window`` seconds (60) it records requests, errors, p50/p99 latency and the RSS of the server
-process tree (in all, and its anonymous part: heaps without the mapped index files).
+process tree (in all, and its anonymous part: heaps without the mapped index files, also process
+by process).
 Writes benchmarks/results/soak-<time>.json and prints the table.
 """
 
@@ -37,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from server import launched, tree_rss_bytes
+from server import launched, rss_by_process, tree_rss_bytes
 
 from connectra.model.fake import DemoData
 from connectra.model.rows import CSV_HEADERS
@@ -253,24 +254,45 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
+@dataclass
+class Memory:
+    """One reading of the server tree: RSS in all, and the anonymous RSS of each process by
+    name ("serve" for the process started, its children by pid)."""
+
+    at: float
+    total: int
+    anon: dict[str, int]
+
+    @classmethod
+    def read(cls, root: int) -> Memory:
+        anon = rss_by_process(root, "RssAnon")
+        named = {("serve" if pid == root else str(pid)): size for pid, size in anon.items()}
+        return cls(time.monotonic(), tree_rss_bytes(root), named)
+
+
+def _mb(size: int) -> float:
+    return round(size / 2**20, 1)
+
+
 def windows(samples: list[Sample], start: float, seconds: float, window: float,
-            rss: list[tuple[float, int, int]]) -> list[dict[str, Any]]:  # fmt: skip
-    """Per window: requests, errors, p50/p99 ms, the server tree's RSS (all, and anonymous) at
-    the window's end."""
+            memory: list[Memory]) -> list[dict[str, Any]]:  # fmt: skip
+    """Per window: requests, errors, p50/p99 ms, the server tree's RSS (all, and anonymous, in
+    all and by process) at the window's end."""
     rows: list[dict[str, Any]] = []
     for n in range(max(1, math.ceil(seconds / window - 1e-9))):
         low, high = start + n * window, start + (n + 1) * window
         inside = [s for s in samples if low <= s.at < high]
         ms = [s.seconds * 1000 for s in inside]
-        memory = [(total, anon) for at, total, anon in rss if at < high] or [(0, 0)]
+        last = ([m for m in memory if m.at < high] or [Memory(high, 0, {})])[-1]
         rows.append({
             "window": n + 1,
             "requests": len(inside),
             "errors": sum(1 for s in inside if s.status not in OK),
             "p50_ms": round(_percentile(ms, 0.50), 2),
             "p99_ms": round(_percentile(ms, 0.99), 2),
-            "rss_mb": round(memory[-1][0] / 2**20, 1),
-            "anon_rss_mb": round(memory[-1][1] / 2**20, 1),
+            "rss_mb": _mb(last.total),
+            "anon_rss_mb": _mb(sum(last.anon.values())),
+            "anon_rss_mb_by_process": {name: _mb(size) for name, size in last.anon.items()},
         })  # fmt: skip
     return rows
 
@@ -283,14 +305,13 @@ def soak(args: argparse.Namespace) -> dict[str, Any]:
         uuids = _uuids(base)
         contacts_before = _contacts(base)
         stop, imports = threading.Event(), {}
-        rss: list[tuple[float, int, int]] = []
+        memory: list[Memory] = []
         importer = threading.Thread(target=running_imports, args=(base, stop, imports))
         importer.start()  # the capacity is measured with an import running, as the soak runs
 
         def sample_rss() -> None:
             while not stop.is_set():
-                pid = process.pid
-                rss.append((time.monotonic(), tree_rss_bytes(pid), tree_rss_bytes(pid, "RssAnon")))
+                memory.append(Memory.read(process.pid))
                 stop.wait(min(5.0, args.window / 4))
 
         sampler = threading.Thread(target=sample_rss)
@@ -328,7 +349,7 @@ def soak(args: argparse.Namespace) -> dict[str, Any]:
             "imports": imports,
             "contacts_before": contacts_before,
             "contacts_after": contacts_after,
-            "windows": windows(recorder.samples, start, seconds, args.window, rss),
+            "windows": windows(recorder.samples, start, seconds, args.window, memory),
         }
 
 
@@ -338,6 +359,10 @@ def print_table(report: dict[str, Any]) -> None:
     for row in report["windows"]:
         print(f"{row['window']:>6} {row['requests']:>9} {row['errors']:>7} {row['p50_ms']:>8} "
               f"{row['p99_ms']:>8} {row['rss_mb']:>8} {row['anon_rss_mb']:>8}")  # fmt: skip
+    first, last = report["windows"][0], report["windows"][-1]
+    for name, size in last["anon_rss_mb_by_process"].items():
+        before = first["anon_rss_mb_by_process"].get(name)
+        print(f"anon MB of {name}: {before} in window 1, {size} in window {last['window']}")
     print(f"total {report['requests']} requests, {report['errors']} errors; capacity "
           f"{report['capacity_rps']} req/s, target {report['target_rps']}, achieved "
           f"{report['achieved_rps']}; imports {report['imports']}; contacts "

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: set up .venv with the dev tools, make PostgreSQL, Redis and Debian's
-# chromium and promtool available, start an OpenSearch node (stopped at exit), then run ruff, mypy and the
+# chromium, promtool and wrk available, start an OpenSearch node (stopped at exit), then run ruff, mypy and the
 # whole pytest suite. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 . scripts/_chromium.sh
 . scripts/_opensearch.sh
 . scripts/_promtool.sh
+. scripts/_wrk.sh
 
 ensure_venv dev
 ensure_postgres
@@ -17,6 +18,7 @@ ensure_redis
 ensure_chromium
 ensure_opensearch
 ensure_promtool
+ensure_wrk
 .venv/bin/ruff format --check src tests benchmarks
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/mypy

@@ -34,9 +34,16 @@ def test_a_short_soak_reports_every_window(tmp_path: Path) -> None:
     assert [row["window"] for row in report["windows"]] == list(range(1, WINDOWS + 1))
     for row in report["windows"]:
         assert set(row) == {
-            "window", "requests", "errors", "p50_ms", "p99_ms", "rss_mb", "anon_rss_mb"
+            "window", "requests", "errors", "p50_ms", "p99_ms", "rss_mb", "anon_rss_mb",
+            "anon_rss_mb_by_process",
         }  # fmt: skip
         assert row["requests"] > 0
         assert 0 < row["p50_ms"] <= row["p99_ms"]
         assert row["rss_mb"] >= row["anon_rss_mb"] > 0
+        # The process started and, with more than one core, an API worker a core.
+        by_process = row["anon_rss_mb_by_process"]
+        assert "serve" in by_process, by_process
+        cores = len(os.sched_getaffinity(0))
+        assert len(by_process) >= (1 + cores if cores > 1 else 1), by_process
+        assert abs(sum(by_process.values()) - row["anon_rss_mb"]) < 0.1 * len(by_process)
     assert "p99 ms" in done.stdout
