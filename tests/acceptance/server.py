@@ -80,6 +80,7 @@ def running_server(
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()  # reaped, or its Popen warns at collection (an error under pytest)
         log.close()
 
 
