@@ -9,16 +9,15 @@ cd "$(dirname "$0")/.."
 . scripts/_redis.sh
 . scripts/_chromium.sh
 . scripts/_opensearch.sh
-. scripts/_promtool.sh
-. scripts/_wrk.sh
+. scripts/_debian_tool.sh
 
 ensure_venv dev
 ensure_postgres
 ensure_redis
 ensure_chromium
 ensure_opensearch
-ensure_promtool
-ensure_wrk
+ensure_debian_tool promtool prometheus "the alert rules"
+ensure_debian_tool wrk wrk "the HTTP benchmark"
 .venv/bin/ruff format --check src tests benchmarks
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/mypy
